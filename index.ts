@@ -1,0 +1,4 @@
+/**
+ * pulumi-pbx: PBX telephony configuration as Pulumi resources.
+ */
+export const packageName = "pulumi-pbx";

@@ -1,4 +1,19 @@
 /**
  * pulumi-pbx: PBX telephony configuration as Pulumi resources.
+ *
+ * The five resources (module `pbx`): User, IncomingNumber, UserGroup, FunctionKey,
+ * Forwarding. Connection settings come from stack config (`pbx:url`, `pbx:token`,
+ * `pbx:site`, `pbx:sites`, `pbx:applyChanges`, `pbx:numberingPlan`); see
+ * provider/config.ts.
  */
-export const packageName = "pulumi-pbx";
+export { User } from "./provider/resources/user";
+export type { UserArgs, VoicemailArgs, PortalArgs } from "./provider/resources/user";
+export { IncomingNumber } from "./provider/resources/incomingNumber";
+export type { IncomingNumberArgs, DestinationArgs } from "./provider/resources/incomingNumber";
+export { UserGroup } from "./provider/resources/userGroup";
+export type { UserGroupArgs } from "./provider/resources/userGroup";
+export { FunctionKey } from "./provider/resources/functionKey";
+export type { FunctionKeyArgs } from "./provider/resources/functionKey";
+export { Forwarding } from "./provider/resources/forwarding";
+export type { ForwardingArgs, ForwardStepArgs } from "./provider/resources/forwarding";
+export type { CommonArgs } from "./provider/resources/common";

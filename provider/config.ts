@@ -13,21 +13,14 @@
  * | `pbx:numberingPlan`   |                   | `{ minLength, maxLength, reserved: [{from, to}] }` checked at preview |
  */
 import { z } from "zod";
+import { DEFAULT_NUMBERING_PLAN, NumberingPlan, NumberingPlanSchema } from "../sdk/schemas/site";
 
 /** What `configure` hands us: the dynamic provider's config bag. */
 export interface ConfigSource {
   get(key: string): string | undefined;
 }
 
-const NumberingPlanSchema = z.object({
-  minLength: z.int().min(1).max(15).default(2),
-  maxLength: z.int().min(1).max(15).default(6),
-  reserved: z.array(z.object({ from: z.string().regex(/^\d+$/), to: z.string().regex(/^\d+$/) })).default([]),
-});
-export type NumberingPlan = z.infer<typeof NumberingPlanSchema>;
-
-/** The default plan when config names none (DESIGN: 2–6 digits). */
-export const defaultNumberingPlan: NumberingPlan = { minLength: 2, maxLength: 6, reserved: [] };
+export type { NumberingPlan };
 
 const SiteEntrySchema = z.object({
   url: z.string().url().optional(),
@@ -73,7 +66,7 @@ export function readSettings(config: ConfigSource, env: NodeJS.ProcessEnv = proc
   const sitesRaw = parseJson("pbx:sites", get("pbx:sites")) ?? {};
   const sites = z.record(z.string(), SiteEntrySchema).safeParse(sitesRaw);
   if (!sites.success) throw new Error(describe("pbx:sites", sites.error));
-  const planRaw = parseJson("pbx:numberingPlan", get("pbx:numberingPlan")) ?? {};
+  const planRaw = parseJson("pbx:numberingPlan", get("pbx:numberingPlan")) ?? DEFAULT_NUMBERING_PLAN;
   const plan = NumberingPlanSchema.safeParse(planRaw);
   if (!plan.success) throw new Error(describe("pbx:numberingPlan", plan.error));
   const applyChanges = get("pbx:applyChanges", "PBX_APPLY_CHANGES") ?? "auto";

@@ -108,9 +108,27 @@ export function failuresFrom(error: z.ZodError): CheckFailure[] {
 export function checkWith<T>(schema: z.ZodType<T>, news: unknown, extra: (value: T) => CheckFailure[] = () => []): CheckResult {
   const given = dropUndefined(news);
   const parsed = schema.safeParse(given);
-  if (!parsed.success) return { inputs: news, failures: failuresFrom(parsed.error) };
+  if (!parsed.success) {
+    // During preview, values computed by other resources (a new user's id) are not
+    // known yet; they are checked again with their values at `up`.
+    const unknowns = unknownPaths(given);
+    const issues = parsed.error.issues.filter((i) => !unknowns.some((u) => u.every((seg, n) => String(i.path[n]) === seg)));
+    if (issues.length === 0) return { inputs: given, failures: [] };
+    return { inputs: news, failures: failuresFrom({ issues } as z.ZodError) };
+  }
   const failures = extra(parsed.data);
   return { inputs: keepGiven(parsed.data, given), failures };
+}
+
+/** The value the engine sends for an input that is not known yet (a preview of a new resource's output). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Paths of the unknown values inside `value`. */
+export function unknownPaths(value: unknown, at: string[] = []): string[][] {
+  if (value === UNKNOWN) return [at];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownPaths(v, [...at, String(i)]));
+  if (isPlainObject(value)) return Object.entries(value).flatMap(([k, v]) => unknownPaths(v, [...at, k]));
+  return [];
 }
 
 /** The parsed value restricted to the object keys present in `given`. */

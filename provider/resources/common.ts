@@ -1,0 +1,51 @@
+/**
+ * Inputs every pbx resource takes, and the resource options they all apply.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { Settings } from "../config";
+import { checkWith } from "../framework";
+import { settings } from "../runtime";
+
+/** Inputs shared by every pbx resource. */
+export interface CommonArgs {
+  /**
+   * The PBX site (tenant) the object lives on. Defaults to stack config `pbx:site`
+   * (or `PBX_SITE`). Changing it replaces the object.
+   */
+  site?: pulumi.Input<string>;
+  /**
+   * Take over an existing object with the same natural key (extension, number, group
+   * name, key position, user's forwarding) instead of failing, and make it match the
+   * program. This is the import path: `pulumi import` does not work with dynamic
+   * providers (pulumi/pulumi#16175).
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/** Resource options with outputs that hold secrets marked secret in the state. */
+export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: string[]): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
+}
+
+/** The failure when neither the resource nor the stack names a site. */
+export const noSiteFailure = {
+  property: "site",
+  reason: "site: no site given: set `site` on the resource, or stack config pbx:site (or PBX_SITE) (rule: site_required)",
+};
+
+/**
+ * Check with the resource's own site, else the stack's default site (`pbx:site`),
+ * written into the checked inputs so that moving a resource to another site is a
+ * visible replacement.
+ */
+export async function checkSited<T>(
+  schema: z.ZodType<T>,
+  news: Record<string, any>,
+  extra?: (value: T, s: Settings) => pulumi.dynamic.CheckFailure[],
+): Promise<pulumi.dynamic.CheckResult> {
+  const s = await settings();
+  const site = news.site ?? s.site;
+  if (!site) return { inputs: news, failures: [noSiteFailure] };
+  return checkWith(schema, { ...news, site }, extra && ((v) => extra(v, s)));
+}

@@ -1,0 +1,97 @@
+/**
+ * pbx.Forwarding: what happens to a user's calls (seed 000 "Forwardings" and
+ * "Follow Me"; seed 003: forwarding and find-me-follow-me exclude each other).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { PbxClient } from "../../sdk/client";
+import { PbxNotFoundError } from "../../sdk/errors";
+import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
+import { FORWARDING_LISTS, Forwarding as ApiForwarding, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
+import { AlreadyExists, crudOps } from "../crud";
+import { ResourceOps, makeProvider } from "../framework";
+import { CommonArgs, checkSited } from "./common";
+
+/** One step of a forwarding: ring a user or an external number for a while. */
+export interface ForwardStepArgs {
+  /** A user of the same site … */
+  userId?: pulumi.Input<string>;
+  /** … or an external number (E.164). */
+  number?: pulumi.Input<string>;
+  /** How long this step rings before the next. */
+  ringSeconds?: pulumi.Input<number>;
+}
+
+export interface ForwardingArgs extends CommonArgs {
+  /** The user whose calls are forwarded (one Forwarding per user); changing it replaces the resource. */
+  userId: pulumi.Input<string>;
+  /** "off", "forward" (the on… lists) or "followMe" (the followMe list; the user's own phone does not ring). */
+  mode: pulumi.Input<"off" | "forward" | "followMe">;
+  /** Steps when the user does not answer. */
+  onNoAnswer?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
+  /** Steps when the user is busy. */
+  onBusy?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
+  /** Steps for every call (unconditional forwarding). */
+  always?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
+  /** Steps when the user's phone is not registered. */
+  whenUnreachable?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
+  /** Follow-me steps (mode "followMe" only). */
+  followMe?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
+  /** End in the user's voicemail when no step answers. */
+  voicemailLastResort?: pulumi.Input<boolean>;
+}
+
+const provider = makeProvider("pulumi-pbx/provider/resources/forwarding");
+
+export class Forwarding extends pulumi.dynamic.Resource {
+  declare readonly site: pulumi.Output<string>;
+  declare readonly userId: pulumi.Output<string>;
+  declare readonly mode: pulumi.Output<string>;
+  declare readonly revision: pulumi.Output<number>;
+
+  constructor(name: string, args: ForwardingArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args, revision: undefined }, opts, "pbx", "Forwarding");
+  }
+}
+
+// ---- provider side: runs in the dynamic-provider process (see ../framework.ts) ----
+
+const ArgsSchema = ForwardingCreateSchema.safeExtend({ userId: IdSchema, site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
+type Checked = z.output<typeof ArgsSchema> & { site: string };
+
+function body(a: Checked) {
+  const { site: _s, adopt: _a, userId: _u, ...rest } = a;
+  return rest;
+}
+
+/** A user's forwarding, or undefined when the user has none (or only the PBX's default "off"). */
+async function getForwarding(c: PbxClient, userId: string): Promise<ApiForwarding | undefined> {
+  return c.forwardings.get(userId).catch((e: unknown) => {
+    if (e instanceof PbxNotFoundError) return undefined;
+    throw e;
+  });
+}
+
+const crud = crudOps<Checked, ApiForwarding>({
+  kind: "Forwarding",
+  naturalKey: (a) => `forwarding of user ${a.userId}`,
+  diff: { replaceOn: ["site", "userId"], deleteBeforeReplace: true },
+  inputKeys: ["site", "userId", "mode", ...FORWARDING_LISTS, "followMe", "voicemailLastResort"],
+  async create(c, a) {
+    // One forwarding per user, and PUT would replace one set in the console: look first.
+    const existing = await getForwarding(c, a.userId);
+    if (existing && existing.mode !== "off") throw new AlreadyExists({ type: "Forwarding", id: a.userId });
+    return c.forwardings.put(a.userId, body(a));
+  },
+  find: (c, a) => getForwarding(c, a.userId),
+  get: (c, id) => c.forwardings.get(id),
+  update: (c, _id, a, revision) => c.forwardings.put(a.userId, body(a), { ifMatch: revision }),
+  remove: (c, id) => c.forwardings.delete(id),
+  idOf: (f) => f.userId,
+  toOutputs: ({ id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest }) => rest,
+});
+
+export const ops: ResourceOps = {
+  ...crud,
+  check: (_olds, news) => checkSited(ArgsSchema, news),
+};

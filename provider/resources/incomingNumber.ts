@@ -1,0 +1,74 @@
+/**
+ * pbx.IncomingNumber: a DID and where it rings (seed 000 "Incoming numbers").
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { SiteNameSchema } from "../../sdk/schemas/common";
+import { IncomingNumber as ApiIncomingNumber, IncomingNumberCreateSchema } from "../../sdk/schemas/incomingNumber";
+import { crudOps } from "../crud";
+import { ResourceOps, makeProvider } from "../framework";
+import { CommonArgs, checkSited } from "./common";
+
+/** Where an incoming number rings; `type` picks the kind (seed 000 destinations). */
+export type DestinationArgs =
+  | { type: "none" }
+  | { type: "user"; userId: pulumi.Input<string> }
+  | { type: "userGroup"; groupId: pulumi.Input<string> }
+  | { type: "voicemail"; userId: pulumi.Input<string> }
+  | { type: "dialPlan"; name: pulumi.Input<string> }
+  | { type: "conference"; room: pulumi.Input<string> }
+  | { type: "hangup" };
+
+export interface IncomingNumberArgs extends CommonArgs {
+  /** The number in E.164, unique on the site; changing it replaces the resource. */
+  number: pulumi.Input<string>;
+  /** Where calls to the number go. */
+  destination: pulumi.Input<DestinationArgs>;
+  /** How long the destination rings before the call falls through. */
+  ringSeconds?: pulumi.Input<number>;
+  /** Free text shown in the console. */
+  description?: pulumi.Input<string>;
+}
+
+const provider = makeProvider("pulumi-pbx/provider/resources/incomingNumber");
+
+export class IncomingNumber extends pulumi.dynamic.Resource {
+  declare readonly site: pulumi.Output<string>;
+  declare readonly number: pulumi.Output<string>;
+  declare readonly destination: pulumi.Output<{ type: string; [k: string]: unknown }>;
+  declare readonly ringSeconds: pulumi.Output<number | undefined>;
+  declare readonly revision: pulumi.Output<number>;
+
+  constructor(name: string, args: IncomingNumberArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args, revision: undefined }, opts, "pbx", "IncomingNumber");
+  }
+}
+
+// ---- provider side: runs in the dynamic-provider process (see ../framework.ts) ----
+
+const ArgsSchema = IncomingNumberCreateSchema.extend({ site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
+type Checked = z.output<typeof ArgsSchema> & { site: string };
+
+function body(a: Checked) {
+  const { site: _s, adopt: _a, ...rest } = a;
+  return rest;
+}
+
+const crud = crudOps<Checked, ApiIncomingNumber>({
+  kind: "IncomingNumber",
+  naturalKey: (a) => `number ${a.number}`,
+  diff: { replaceOn: ["site", "number"] },
+  inputKeys: ["site", "number", "destination", "ringSeconds", "description"],
+  create: (c, a, idempotencyKey) => c.incomingNumbers.create(body(a), { idempotencyKey }),
+  find: (c, a) => c.incomingNumbers.findByNumber(a.number),
+  get: (c, id) => c.incomingNumbers.get(id),
+  update: (c, id, a, revision) => c.incomingNumbers.update(id, body(a), { ifMatch: revision }),
+  remove: (c, id) => c.incomingNumbers.delete(id),
+  idOf: (n) => n.id,
+  toOutputs: ({ id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest }) => rest,
+});
+
+export const ops: ResourceOps = {
+  ...crud,
+  check: (_olds, news) => checkSited(ArgsSchema, news),
+};

@@ -1,0 +1,64 @@
+/**
+ * pbx.UserGroup: users that ring together (seed 000 "User groups").
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { SiteNameSchema } from "../../sdk/schemas/common";
+import { UserGroup as ApiUserGroup, UserGroupCreateSchema } from "../../sdk/schemas/userGroup";
+import { crudOps } from "../crud";
+import { ResourceOps, makeProvider } from "../framework";
+import { CommonArgs, checkSited } from "./common";
+
+export interface UserGroupArgs extends CommonArgs {
+  /** Group name, unique on the site. */
+  name: pulumi.Input<string>;
+  /** Member user ids, all of the same site (order matters for the "inOrder" strategy). */
+  members?: pulumi.Input<pulumi.Input<string>[]>;
+  /** How members ring, e.g. "allAtOnce" or "inOrder". */
+  ringStrategy?: pulumi.Input<string>;
+  /** How long the group rings before the call falls through. */
+  ringSeconds?: pulumi.Input<number>;
+}
+
+const provider = makeProvider("pulumi-pbx/provider/resources/userGroup");
+
+export class UserGroup extends pulumi.dynamic.Resource {
+  declare readonly site: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly members: pulumi.Output<string[]>;
+  declare readonly ringStrategy: pulumi.Output<string>;
+  declare readonly revision: pulumi.Output<number>;
+
+  constructor(name: string, args: UserGroupArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args, revision: undefined }, opts, "pbx", "UserGroup");
+  }
+}
+
+// ---- provider side: runs in the dynamic-provider process (see ../framework.ts) ----
+
+const ArgsSchema = UserGroupCreateSchema.extend({ site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
+type Checked = z.output<typeof ArgsSchema> & { site: string };
+
+function body(a: Checked) {
+  const { site: _s, adopt: _a, ...rest } = a;
+  return rest;
+}
+
+const crud = crudOps<Checked, ApiUserGroup>({
+  kind: "UserGroup",
+  naturalKey: (a) => `name "${a.name}"`,
+  diff: { replaceOn: ["site"] },
+  inputKeys: ["site", "name", "members", "ringStrategy", "ringSeconds"],
+  create: (c, a, idempotencyKey) => c.userGroups.create(body(a), { idempotencyKey }),
+  find: (c, a) => c.userGroups.findByName(a.name),
+  get: (c, id) => c.userGroups.get(id),
+  update: (c, id, a, revision) => c.userGroups.update(id, body(a), { ifMatch: revision }),
+  remove: (c, id) => c.userGroups.delete(id),
+  idOf: (g) => g.id,
+  toOutputs: ({ id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest }) => rest,
+});
+
+export const ops: ResourceOps = {
+  ...crud,
+  check: (_olds, news) => checkSited(ArgsSchema, news),
+};

@@ -1,0 +1,90 @@
+/**
+ * Bad input fails at `pulumi preview`, before anything reaches the PBX, with a
+ * message that names the resource, the field and the rule.
+ */
+import { PulumiProject } from "./harness";
+import { RunningPbx, startPbx, writeCount } from "./pbx";
+
+interface Case {
+  name: string;
+  /** JS that declares one resource named after the case. */
+  code: string;
+  /** The property path the failure must name, and the rule. */
+  field: string;
+  rule: string;
+}
+
+const u = (name: string, extra: string) =>
+  `new pbx.User("${name}", { extension: "2001", firstName: "Ann", lastName: "Lee", ${extra} });`;
+
+export const cases: Case[] = [
+  { name: "short-pin", code: u("short-pin", `voicemail: { pin: "12" }`), field: "voicemail.pin", rule: "pin_min_length" },
+  { name: "letter-pin", code: u("letter-pin", `voicemail: { pin: "12a4" }`), field: "voicemail.pin", rule: "pin_digits" },
+  { name: "ext-too-long", code: `new pbx.User("ext-too-long", { extension: "1234567", firstName: "A" });`, field: "extension", rule: "extension_length" },
+  { name: "ext-reserved", code: `new pbx.User("ext-reserved", { extension: "1950", firstName: "A" });`, field: "extension", rule: "extension_reserved" },
+  { name: "ext-letters", code: `new pbx.User("ext-letters", { extension: "10a1", firstName: "A" });`, field: "extension", rule: "extension_digits" },
+  { name: "empty-first-name", code: `new pbx.User("empty-first-name", { extension: "2002", firstName: "  " });`, field: "firstName", rule: "first_name_empty" },
+  { name: "bad-email", code: u("bad-email", `email: "not-an-email"`), field: "email", rule: "email_format" },
+  { name: "mobile-not-e164", code: u("mobile-not-e164", `mobileNumber: "0470 12 34 56"`), field: "mobileNumber", rule: "e164" },
+  { name: "rings-11", code: u("rings-11", `voicemail: { ringsBeforeVoicemail: 11 }`), field: "voicemail.ringsBeforeVoicemail", rule: "rings_before_voicemail_range" },
+  { name: "short-portal-password", code: u("short-portal-password", `portal: { username: "ann", password: "short" }`), field: "portal.password", rule: "password_min_length" },
+  { name: "bad-recording", code: u("bad-recording", `callRecording: "sometimes"`), field: "callRecording", rule: "invalid_value" },
+  { name: "unknown-permission", code: u("unknown-permission", `permissions: ["superPower"]`), field: "permissions.0", rule: "invalid_value" },
+  { name: "typo-property", code: u("typo-property", `extention: "2001"`), field: "extention", rule: "known_properties" },
+  { name: "number-not-e164", code: `new pbx.IncomingNumber("number-not-e164", { number: "12345", destination: { type: "none" } });`, field: "number", rule: "e164" },
+  { name: "unknown-destination", code: `new pbx.IncomingNumber("unknown-destination", { number: "+3225550111", destination: { type: "fax" } });`, field: "destination.type", rule: "invalid_union" },
+  { name: "destination-no-user", code: `new pbx.IncomingNumber("destination-no-user", { number: "+3225550112", destination: { type: "user" } });`, field: "destination.userId", rule: "invalid_type" },
+  { name: "key-position-0", code: `new pbx.FunctionKey("key-position-0", { userId: "usr_1", position: 0, type: "switch" });`, field: "position", rule: "key_position_range" },
+  { name: "blf-no-target", code: `new pbx.FunctionKey("blf-no-target", { userId: "usr_1", position: 2, type: "blf" });`, field: "targetUserId", rule: "key_target_required" },
+  { name: "quickcall-bad-number", code: `new pbx.FunctionKey("quickcall-bad-number", { userId: "usr_1", position: 3, type: "quickCall", number: "call mum" });`, field: "number", rule: "key_number_format" },
+  { name: "followme-and-forward", code: `new pbx.Forwarding("followme-and-forward", { userId: "usr_1", mode: "followMe", followMe: [{ number: "+32470999999" }], onNoAnswer: [{ number: "+32470888888" }] });`, field: "onNoAnswer", rule: "forwarding_followme_exclusive" },
+  { name: "step-two-targets", code: `new pbx.Forwarding("step-two-targets", { userId: "usr_2", mode: "forward", onBusy: [{ userId: "usr_3", number: "+32470999999" }] });`, field: "onBusy.0", rule: "step_target" },
+  { name: "followme-empty", code: `new pbx.Forwarding("followme-empty", { userId: "usr_4", mode: "followMe" });`, field: "followMe", rule: "followme_steps_required" },
+  { name: "group-empty-name", code: `new pbx.UserGroup("group-empty-name", { name: "" });`, field: "name", rule: "group_name_empty" },
+  { name: "group-duplicate-member", code: `new pbx.UserGroup("group-duplicate-member", { name: "Twice", members: ["usr_1", "usr_1"] });`, field: "members", rule: "members_unique" },
+];
+
+describe("bad input is rejected at preview, naming resource, field and rule", () => {
+  let pbx: RunningPbx;
+  let project: PulumiProject;
+  let output = "";
+  let code = 0;
+
+  beforeAll(async () => {
+    pbx = await startPbx();
+    const token = await pbx.createSite("ghent");
+    const program = `const pulumi = require("@pulumi/pulumi");\nconst pbx = require("pulumi-pbx");\n${cases.map((c) => c.code).join("\n")}\n`;
+    project = PulumiProject.create({ name: "bad-input", files: { "index.js": program } });
+    await project.initStack("dev");
+    await project.setConfig("pbx:url", pbx.url);
+    await project.setConfig("pbx:token", token, { secret: true });
+    await project.setConfig("pbx:site", "ghent");
+    await project.setConfig("pbx:numberingPlan", JSON.stringify({ minLength: 2, maxLength: 6, reserved: [{ from: "1900", to: "1999" }] }));
+    const r = await project.preview();
+    output = r.output;
+    code = r.code;
+  }, 120_000);
+  afterAll(async () => {
+    project?.cleanup();
+    await pbx?.close();
+  });
+
+  test("preview fails", () => {
+    expect(code).not.toBe(0);
+  });
+
+  test.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    // The engine prints one line per failure: `<type> resource '<name>': property <field> …: <reason>`.
+    const lines = output.split("\n").filter((l) => l.includes(`'${c.name}'`));
+    const line = lines.find((l) => l.includes(c.field) && l.includes(`rule: ${c.rule}`));
+    if (!line) throw new Error(`no failure naming ${c.field} and rule ${c.rule} for '${c.name}'. Lines:\n${lines.join("\n")}`);
+  });
+
+  test("up with the same program writes nothing to the PBX", async () => {
+    const before = writeCount(await pbx.metrics());
+    const r = await project.up();
+    expect(r.code).not.toBe(0);
+    expect(writeCount(await pbx.metrics())).toBe(before);
+    expect(await pbx.console("ghent").users.listAll()).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * `/sites/{site}/users/{userId}/forwarding`: one forwarding (or follow-me) per user.
+ */
+import { Forwarding, ForwardingCreate, ForwardingSchema } from "../schemas/forwarding";
+import { GetOptions } from "./collection";
+import { SiteContext, pathOf } from "./context";
+import { Replaceable } from "./replaceable";
+
+/** Forwardings of the users of one site. */
+export class ForwardingsApi {
+  private readonly one: Replaceable<Forwarding, ForwardingCreate>;
+
+  constructor(private readonly ctx: SiteContext) {
+    this.one = new Replaceable(ctx, ForwardingSchema);
+  }
+
+  /** The user's forwarding; {@link PbxNotFoundError} when the user has none. */
+  get(userId: string, options: GetOptions = {}): Promise<Forwarding> {
+    return this.one.get(this.path(userId), options);
+  }
+
+  /** Sets the user's forwarding, replacing the previous one. */
+  put(userId: string, body: ForwardingCreate): Promise<Forwarding> {
+    return this.one.put(this.path(userId), body);
+  }
+
+  /** Removes the user's forwarding (calls ring the user only). */
+  delete(userId: string): Promise<void> {
+    return this.one.delete(this.path(userId));
+  }
+
+  private path(userId: string): string {
+    return pathOf(this.ctx.sitePath, "users", userId, "forwarding");
+  }
+}

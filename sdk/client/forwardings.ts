@@ -1,8 +1,8 @@
 /**
  * `/sites/{site}/users/{userId}/forwarding`: one forwarding (or follow-me) per user.
  */
-import { Forwarding, ForwardingCreate, ForwardingSchema } from "../schemas/forwarding";
-import { GetOptions } from "./collection";
+import { Forwarding, ForwardingCreate, ForwardingCreateSchema, ForwardingSchema } from "../schemas/forwarding";
+import { GetOptions, WriteOptions } from "./collection";
 import { SiteContext, pathOf } from "./context";
 import { Replaceable } from "./replaceable";
 
@@ -11,7 +11,7 @@ export class ForwardingsApi {
   private readonly one: Replaceable<Forwarding, ForwardingCreate>;
 
   constructor(private readonly ctx: SiteContext) {
-    this.one = new Replaceable(ctx, ForwardingSchema);
+    this.one = new Replaceable(ctx, ForwardingSchema, ForwardingCreateSchema);
   }
 
   /** The user's forwarding; {@link PbxNotFoundError} when the user has none. */
@@ -19,9 +19,9 @@ export class ForwardingsApi {
     return this.one.get(this.path(userId), options);
   }
 
-  /** Sets the user's forwarding, replacing the previous one. */
-  put(userId: string, body: ForwardingCreate): Promise<Forwarding> {
-    return this.one.put(this.path(userId), body);
+  /** Sets the user's forwarding, replacing the previous one; `ifMatch` guards against a concurrent edit. */
+  put(userId: string, body: ForwardingCreate, options: WriteOptions = {}): Promise<Forwarding> {
+    return this.one.put(this.path(userId), body, options);
   }
 
   /** Removes the user's forwarding (calls ring the user only). */

@@ -1,9 +1,9 @@
 /**
  * `/sites/{site}/users/{userId}/keys/{position}`: the keys on a user's phone.
  */
-import { FunctionKey, FunctionKeyCreate, FunctionKeySchema } from "../schemas/functionKey";
+import { FunctionKey, FunctionKeyCreate, FunctionKeyCreateSchema, FunctionKeySchema } from "../schemas/functionKey";
 import { pageSchema } from "../schemas/page";
-import { GetOptions } from "./collection";
+import { GetOptions, WriteOptions } from "./collection";
 import { SiteContext, pathOf } from "./context";
 import { collectAll } from "./paging";
 import { Replaceable } from "./replaceable";
@@ -15,7 +15,7 @@ export class FunctionKeysApi {
   private readonly one: Replaceable<FunctionKey, FunctionKeyCreate>;
 
   constructor(private readonly ctx: SiteContext) {
-    this.one = new Replaceable(ctx, FunctionKeySchema);
+    this.one = new Replaceable(ctx, FunctionKeySchema, FunctionKeyCreateSchema);
   }
 
   /** Every configured key of the user (a position without a key is "not configured"). */
@@ -31,9 +31,9 @@ export class FunctionKeysApi {
     return this.one.get(this.keyPath(userId, position), options);
   }
 
-  /** Sets the key at `position`, replacing what was there. */
-  put(userId: string, position: number, body: FunctionKeyCreate): Promise<FunctionKey> {
-    return this.one.put(this.keyPath(userId, position), body);
+  /** Sets the key at `position`, replacing what was there; `ifMatch` guards against a concurrent edit. */
+  put(userId: string, position: number, body: FunctionKeyCreate, options: WriteOptions = {}): Promise<FunctionKey> {
+    return this.one.put(this.keyPath(userId, position), body, options);
   }
 
   /** Clears the key at `position`. */

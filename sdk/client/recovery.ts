@@ -30,11 +30,15 @@ export function staleBecauseOfUs<T extends { revision: number }>(
 }
 
 /**
- * True when `actual` has every value `sent` sets. Nested objects compare field
- * by field (PATCH merges them); a field the response does not have is
- * write-only (a portal password) and cannot be compared, so it is skipped.
+ * True when `actual` has every value `sent` sets. Objects compare field by
+ * field, also inside arrays (the server adds ids, nulls and defaults); a field
+ * the response does not have is write-only (a portal password) and cannot be
+ * compared, so it is skipped.
  */
 export function holds(actual: unknown, sent: unknown): boolean {
+  if (Array.isArray(sent) && Array.isArray(actual)) {
+    return sent.length === actual.length && sent.every((v, i) => holds(actual[i], v));
+  }
   if (isPlainObject(sent) && isPlainObject(actual)) {
     return Object.entries(sent).every(([k, v]) => v === undefined || !(k in actual) || holds(actual[k], v));
   }

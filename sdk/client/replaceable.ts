@@ -5,14 +5,16 @@
  */
 import type { z } from "zod";
 import { SiteContext } from "./context";
-import { GetOptions } from "./collection";
-import { goneIsDone } from "./recovery";
+import { GetOptions, WriteOptions } from "./collection";
+import { goneIsDone, staleBecauseOfUs } from "./recovery";
 
 /** GET / PUT / DELETE on a path, parsing with `schema`. */
-export class Replaceable<T, B> {
+export class Replaceable<T extends { revision: number }, B> {
   constructor(
     private readonly ctx: SiteContext,
     private readonly schema: z.ZodType<T>,
+    /** Schema of a PUT body, to normalise it before comparing it with the object read back. */
+    private readonly bodySchema: z.ZodType<unknown, B>,
   ) {}
 
   /** The object; {@link PbxNotFoundError} when there is none. */
@@ -20,9 +22,20 @@ export class Replaceable<T, B> {
     return this.ctx.core.request({ method: "GET", path, query: { view: options.view }, schema: this.schema });
   }
 
-  /** Creates or replaces the object with `body`. */
-  put(path: string, body: B): Promise<T> {
-    return this.ctx.core.request({ method: "PUT", path, body, schema: this.schema });
+  /**
+   * Creates or replaces the object with `body`. With `ifMatch`, a retry after a
+   * lost response meets 412 and is recognised as ours (see `staleBecauseOfUs`).
+   */
+  put(path: string, body: B, options: WriteOptions = {}): Promise<T> {
+    const parsed = this.bodySchema.safeParse(body);
+    return this.ctx.core.request({
+      method: "PUT",
+      path,
+      body,
+      schema: this.schema,
+      ifMatch: options.ifMatch,
+      recover: staleBecauseOfUs(options.ifMatch, parsed.success ? parsed.data : body, () => this.get(path)),
+    });
   }
 
   /** Removes the object; {@link PbxNotFoundError} when there was none. */

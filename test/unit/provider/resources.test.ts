@@ -1,0 +1,110 @@
+/**
+ * check, diff and read of each resource, as the engine calls them in the
+ * dynamic-provider process (ops loaded from the resource modules).
+ */
+import nock from "nock";
+import { ops as forwarding } from "../../../provider/resources/forwarding";
+import { ops as functionKey } from "../../../provider/resources/functionKey";
+import { ops as incomingNumber } from "../../../provider/resources/incomingNumber";
+import { ops as user } from "../../../provider/resources/user";
+import { ops as userGroup } from "../../../provider/resources/userGroup";
+import { configure } from "../../../provider/runtime";
+import { UNKNOWN } from "../../../provider/framework";
+
+let host = 0;
+let url = "";
+beforeEach(() => {
+  nock.disableNetConnect();
+  url = `http://pbx-provider-${host++}.test`;
+  const config: Record<string, string> = {
+    "pbx:url": url,
+    "pbx:token": "tok-unit",
+    "pbx:site": "demo",
+    "pbx:numberingPlan": JSON.stringify({ minLength: 3, maxLength: 4, reserved: [{ from: "1900", to: "1999" }] }),
+  };
+  void configure({ get: (k) => config[k] });
+});
+afterEach(() => nock.cleanAll());
+
+describe("check", () => {
+  test("normalises, fills the default site, keeps only what the program set", async () => {
+    const r = await user.check({}, { extension: "1001", firstName: "Alice", mobileNumber: "+32 470 12 34 56", voicemail: { pin: "4821" } });
+    expect(r.failures).toEqual([]);
+    expect(r.inputs).toEqual({ site: "demo", extension: "1001", firstName: "Alice", mobileNumber: "+32470123456", voicemail: { pin: "4821" } });
+  });
+
+  test.each([
+    [user, { extension: "12", firstName: "A" }, "extension", "extension_length"],
+    [user, { extension: "1950", firstName: "A" }, "extension", "extension_reserved"],
+    [user, { extension: "1001", firstName: "A", voicemail: { pin: "12" } }, "voicemail.pin", "pin_min_length"],
+    [user, { extension: "1001", firstName: "A", portal: { password: "short" } }, "portal.password", "password_min_length"],
+    [incomingNumber, { number: "0470", destination: { type: "none" } }, "number", "e164"],
+    [functionKey, { userId: "u1", position: 0, type: "switch" }, "position", "key_position_range"],
+    [functionKey, { userId: "u1", position: 1, type: "blf" }, "targetUserId", "key_target_required"],
+    [forwarding, { userId: "u1", mode: "followMe", followMe: [{ number: "+32470999999" }], always: [{ number: "+32470999998" }] }, "always", "forwarding_followme_exclusive"],
+    [userGroup, { name: "G", members: ["a", "a"] }, "members", "members_unique"],
+  ])("%#: a problem names the property and the rule", async (o, news, property, rule) => {
+    const r = await o.check({}, news);
+    expect(r.failures).toContainEqual({ property, reason: expect.stringContaining(`rule: ${rule}`) });
+  });
+
+  test("values not known at preview are not reported as problems", async () => {
+    const r = await functionKey.check({}, { userId: UNKNOWN, position: 1, type: "blf", targetUserId: UNKNOWN });
+    expect(r.failures).toEqual([]);
+  });
+
+  test("no site anywhere is a failure on `site`", async () => {
+    void configure({ get: () => undefined });
+    const r = await userGroup.check({}, { name: "Sales" });
+    expect(r.failures).toEqual([{ property: "site", reason: expect.stringContaining("pbx:site") }]);
+  });
+});
+
+describe("diff", () => {
+  test("only fields the program sets are compared", async () => {
+    const olds = { site: "demo", extension: "1001", firstName: "Alice", department: "Sales", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 } };
+    expect((await user.diff("u1", olds, { site: "demo", extension: "1001", firstName: "Alice" })).changes).toBe(false);
+    expect((await user.diff("u1", olds, { site: "demo", extension: "1001", firstName: "Alice", voicemail: { pin: "4821" } })).changes).toBe(false);
+    const d = await user.diff("u1", olds, { site: "demo", extension: "1002", firstName: "Alice" });
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  test("identity fields replace: number, key position, forwarding owner", async () => {
+    expect(await incomingNumber.diff("n1", { site: "demo", number: "+3225550100" }, { site: "demo", number: "+3225550101" })).toMatchObject({ replaces: ["number"] });
+    expect(await functionKey.diff("u1/1", { site: "demo", userId: "u1", position: 1, type: "switch" }, { site: "demo", userId: "u1", position: 2, type: "switch" })).toMatchObject({ replaces: ["position"], deleteBeforeReplace: true });
+    expect(await forwarding.diff("u1", { site: "demo", userId: "u1", mode: "off" }, { site: "demo", userId: "u2", mode: "off" })).toMatchObject({ replaces: ["userId"], deleteBeforeReplace: true });
+  });
+});
+
+describe("read", () => {
+  const apiUser = {
+    id: "usr_1", site: "demo", revision: 3, applied: true, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-02T00:00:00Z",
+    extension: "1001", firstName: "Eve", lastName: "Martin", email: "a@example.com", mobileNumber: null, department: null, language: null,
+    role: "user", permissions: ["userPortal"], directoryListed: true, multipleCalls: false, loginRequired: false, dnd: false,
+    callRecording: "off", outgoingCallerId: null, keyCount: 20,
+    voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 },
+    portal: { username: "alice", passwordSet: true },
+    sipUsername: "1001", sipDomain: "demo.pbx.test", sipProxy: "proxy.pbx.test", sipPassword: "sip-secret", tags: [],
+  };
+
+  test("returns the live object as props and inputs; the write-only portal password is carried over", async () => {
+    const scope = nock(url).get("/api/v1/sites/demo/users/usr_1").query(true).reply(200, apiUser, { etag: '"3"' });
+    const r = await user.read("usr_1", { site: "demo", firstName: "Alice", portal: { username: "alice", password: "s3cret-pass" } });
+    expect(scope.isDone()).toBe(true);
+    expect(r.id).toBe("usr_1");
+    expect(r.props).toMatchObject({ firstName: "Eve", revision: 3, sipPassword: "sip-secret", portal: { username: "alice", password: "s3cret-pass" } });
+    expect(r.props).not.toHaveProperty("applied");
+    expect(r.inputs).toMatchObject({ site: "demo", firstName: "Eve" });
+    expect(r.inputs).not.toHaveProperty("sipPassword");
+  });
+
+  test("a missing object returns no id, so refresh drops it", async () => {
+    const scope = nock(url)
+      .get("/api/v1/sites/demo/user-groups/grp_9")
+      .query(true)
+      .reply(404, { error: { code: "not_found", message: "user group grp_9 not found", requestId: "r1" } });
+    const r = await userGroup.read("grp_9", { site: "demo", name: "Sales" });
+    expect(scope.isDone()).toBe(true);
+    expect(r).toEqual({});
+  });
+});

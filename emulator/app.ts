@@ -1,0 +1,88 @@
+/**
+ * `createApp(options)`: the emulator as a fastify instance, not listening
+ * (tests inject requests; `server.ts` listens).
+ */
+import crypto from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import { authenticate, type Pbx } from "./context";
+import { ApiError, errorHandler } from "./errors";
+import { installFaults, isApiRoute } from "./faults";
+import { DEFAULT_APPLY_DELAY_MS, DEFAULT_DATA_FILE, type EmulatorOptions } from "./options";
+import { applyRoutes } from "./routes/apply";
+import { forwardingRoutes } from "./routes/forwarding";
+import { functionKeyRoutes } from "./routes/functionKeys";
+import { importRoutes } from "./routes/import";
+import { incomingNumberRoutes } from "./routes/incomingNumbers";
+import { siteRoutes } from "./routes/sites";
+import { systemRoutes } from "./routes/system";
+import { userGroupRoutes } from "./routes/userGroups";
+import { userRoutes } from "./routes/users";
+import { seedDemo } from "./seed";
+import { Store } from "./store/store";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The emulator's state: store, options, live-adjustable faults, metrics. */
+    pbx: Pbx;
+    /** Token of the demo site when `seed: "demo"` created it in this run. */
+    demoToken?: string;
+  }
+}
+
+/** Build the emulator app. Closing the app closes its store. */
+export function createApp(options: EmulatorOptions): FastifyInstance {
+  const opts: EmulatorOptions = { applyDelayMs: DEFAULT_APPLY_DELAY_MS, dataFile: DEFAULT_DATA_FILE, ...options };
+  const store = new Store(opts.dataFile!);
+  const pbx: Pbx = { store, options: opts, faults: { ...opts.faults }, metrics: { requests: {}, applies: 0, appliedChanges: 0 } };
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : `req_${crypto.randomBytes(8).toString("hex")}`;
+    },
+  });
+  app.decorate("pbx", pbx);
+
+  // Clients such as axios send POST /apply with a JSON content type and no body; treat that as {}.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ApiError("bad_request", "malformed JSON body"), undefined);
+    }
+  });
+  app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, String(body)));
+
+  app.addHook("onRequest", async (req, reply) => {
+    void reply.header("x-request-id", req.id);
+  });
+  installFaults(app, pbx);
+  app.addHook("onRequest", async (req) => {
+    if (isApiRoute(req)) req.scope = authenticate(pbx, req);
+  });
+  app.addHook("onResponse", async (req) => {
+    const key = `${req.method} ${req.routeOptions.url ?? "(unmatched)"}`;
+    pbx.metrics.requests[key] = (pbx.metrics.requests[key] ?? 0) + 1;
+  });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req) => {
+    throw new ApiError("not_found", `no route ${req.method} ${req.url.split("?")[0]}`);
+  });
+
+  for (const routes of [systemRoutes, siteRoutes, userRoutes, incomingNumberRoutes, userGroupRoutes, functionKeyRoutes, forwardingRoutes, applyRoutes, importRoutes]) {
+    routes(app, pbx);
+  }
+
+  if (opts.seed === "demo") {
+    const seeded = seedDemo(pbx);
+    if (seeded) app.decorate("demoToken", seeded.token);
+  }
+  app.addHook("onClose", async () => store.close());
+  return app;
+}

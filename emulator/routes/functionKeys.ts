@@ -1,0 +1,31 @@
+/**
+ * `/api/v1/sites/{site}/users/{id}/keys[/{position}]`: a user's function keys
+ * (seed 000 Keys tab, seed 002 XiVO function keys).
+ */
+import type { FastifyInstance } from "fastify";
+import { FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas";
+import { parse, siteFor, type Pbx } from "../context";
+import { checkFunctionKey, functionKeyKey } from "../rules/functionKeys";
+import { listPage, savedOr404 } from "./collection";
+import { registerOwned } from "./owned";
+
+const position = (params: Record<string, string>): number => parse(KeyPositionSchema, Number(params.position));
+
+/** Register the function key routes. */
+export function functionKeyRoutes(app: FastifyInstance, pbx: Pbx): void {
+  app.get<{ Params: { site: string; id: string } }>("/api/v1/sites/:site/users/:id/keys", async (req) => {
+    const site = siteFor(pbx, req, req.params.site);
+    savedOr404(pbx, site.name, "user", req.params.id, "user");
+    return listPage(pbx, site.name, "functionKey", req.query, req.params.id);
+  });
+  registerOwned(app, pbx, {
+    kind: "functionKey",
+    path: "keys/:position",
+    noun: "function key",
+    schema: FunctionKeyCreateSchema,
+    naturalKey: (userId, params) => functionKeyKey(userId, position(params)),
+    pathFields: (userId, params) => ({ userId, position: position(params) }),
+    build: (b, fixed) => ({ ...fixed, type: b.type, targetUserId: b.targetUserId ?? null, number: b.number ?? null, label: b.label ?? null }),
+    check: checkFunctionKey,
+  });
+}

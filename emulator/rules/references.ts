@@ -1,0 +1,64 @@
+/**
+ * What deleting an object does to the objects that point at it.
+ *
+ * Like the consoles of seeds 000 and 002, deleting a user takes what belongs
+ * to it along (its function keys and its forwarding) and unhooks it from
+ * everything else: it leaves every user group, other users' keys aimed at it
+ * are removed, forwarding steps to it are dropped, and incoming numbers that
+ * rang it (or its voicemail) fall back to "Not configured" (`{type: "none"}`).
+ * Deleting a user group sends its incoming numbers to "Not configured" too,
+ * and deleting an incoming number clears it as anyone's outgoing caller ID
+ * (seed 003: the caller ID must be one of the account's numbers).
+ * Every object touched gets a new revision and waits for the next apply, so
+ * `pulumi refresh` shows the change as drift rather than hiding it.
+ */
+import { FORWARDING_LISTS, type Destination, type ForwardingStep } from "../../sdk/schemas";
+import { saveObject } from "../objects";
+import type { ObjectRow, Store } from "../store/store";
+
+/** Stage the delete of `row` and its consequences. Call inside the request's transaction. */
+export function deleteWithReferences(store: Store, row: ObjectRow, now: string): void {
+  if (row.kind === "user") unhookUser(store, row, now);
+  if (row.kind === "userGroup") resetDestinations(store, row.site, (d) => d.type === "userGroup" && d.groupId === row.id, now);
+  if (row.kind === "incomingNumber") clearCallerId(store, row.site, String(row.saved!.number), now);
+  store.delete(row, now);
+}
+
+function unhookUser(store: Store, user: ObjectRow, now: string): void {
+  const site = user.site;
+  for (const key of store.children(site, "functionKey", user.id)) store.delete(key, now);
+  for (const fwd of store.children(site, "forwarding", user.id)) store.delete(fwd, now);
+  for (const key of store.allSaved(site, "functionKey")) {
+    if (key.saved!.targetUserId === user.id) store.delete(key, now);
+  }
+  for (const group of store.allSaved(site, "userGroup")) {
+    const members = group.saved!.members as string[];
+    if (members.includes(user.id)) saveObject(store, group, { ...group.saved!, members: members.filter((m) => m !== user.id) }, now);
+  }
+  for (const fwd of store.allSaved(site, "forwarding")) {
+    const data = { ...fwd.saved! };
+    let changed = false;
+    for (const list of [...FORWARDING_LISTS, "followMe"] as const) {
+      const steps = data[list] as ForwardingStep[];
+      const kept = steps.filter((s) => s.userId !== user.id);
+      if (kept.length !== steps.length) {
+        data[list] = kept;
+        changed = true;
+      }
+    }
+    if (changed) saveObject(store, fwd, data, now);
+  }
+  resetDestinations(store, site, (d) => (d.type === "user" || d.type === "voicemail") && d.userId === user.id, now);
+}
+
+function resetDestinations(store: Store, site: string, pointsAt: (d: Destination) => boolean, now: string): void {
+  for (const num of store.allSaved(site, "incomingNumber")) {
+    if (pointsAt(num.saved!.destination as Destination)) saveObject(store, num, { ...num.saved!, destination: { type: "none" } }, now);
+  }
+}
+
+function clearCallerId(store: Store, site: string, number: string, now: string): void {
+  for (const user of store.allSaved(site, "user")) {
+    if (user.saved!.outgoingCallerId === number) saveObject(store, user, { ...user.saved!, outgoingCallerId: null }, now);
+  }
+}

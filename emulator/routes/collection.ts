@@ -4,7 +4,7 @@
  * collection file supplies how to build, merge and check its data.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { z } from "zod";
+import { z } from "zod";
 import { PageQuerySchema, ViewSchema } from "../../sdk/schemas";
 import { checkIfMatch, commitWrite, now, parse, send, siteFor, type Pbx } from "../context";
 import { notFound } from "../errors";
@@ -31,6 +31,8 @@ export interface CollectionSpec<C, U> {
   check(ctx: RuleContext, data: Data): void;
 }
 
+const ViewQuerySchema = z.object({ view: ViewSchema });
+
 type SiteParams = { site: string };
 type ItemParams = { site: string; id: string };
 
@@ -46,7 +48,7 @@ export function savedOr404(pbx: Pbx, site: string, kind: Kind, id: string, noun:
  * invisible for `faults.visibilityDelayMs` (eventually consistent PBX APIs).
  */
 export function renderForGet(pbx: Pbx, req: FastifyRequest, row: ObjectRow | undefined, what: string): { body: Record<string, unknown>; revision: number } {
-  const view = parse(ViewSchema, (req.query as { view?: string }).view);
+  const { view } = parse(ViewQuerySchema, req.query);
   const delay = pbx.faults.visibilityDelayMs ?? 0;
   const hidden = !row || (delay > 0 && Date.now() - Date.parse(row.createdAt) < delay);
   const body = hidden ? undefined : renderObject(row, view);

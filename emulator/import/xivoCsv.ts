@@ -63,21 +63,28 @@ const IncallNumberSchema = e164("e164", "incall number");
  */
 export function parseXivoCsv(text: string): { rows: XivoRow[]; issues: ApiIssue[] } {
   const issues: ApiIssue[] = [];
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { delimiter: "|", columns: (h: string[]) => h.map((c) => c.trim()), skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
+    // Rows are arrays so that a row with a missing or extra cell is reported as that row's problem.
+    records = parse(text, { delimiter: "|", skip_empty_lines: true, trim: true, info: true, relax_column_count: true, relax_quotes: true });
   } catch (err) {
     const e = err as { message: string; lines?: number };
     return { rows: [], issues: [{ path: [e.lines ?? 1], rule: "csv_syntax", message: e.message }] };
   }
-  const header = text.split(/\r?\n/, 1)[0].split("|").map((c) => c.trim());
+  if (records.length === 0) return { rows: [], issues: [{ path: [1], rule: "csv_required", message: "the file is empty; the first line names the columns" }] };
+  const header = records[0].record;
   for (const c of header) if (!KNOWN.has(c)) issues.push({ path: [1, c], rule: "csv_unknown_column", message: `unknown column "${c}" (seed 002 lists the supported fields)` });
   if (!header.includes("phonenumber")) issues.push({ path: [1, "phonenumber"], rule: "csv_required", message: `column "phonenumber" is required: it is the user's extension` });
   if (issues.length) return { rows: [], issues };
 
   const rows: XivoRow[] = [];
-  for (const { record, info } of records) {
+  for (const { record: cells, info } of records.slice(1)) {
     const line = info.lines;
+    if (cells.length !== header.length) {
+      issues.push({ path: [line], rule: "csv_column_count", message: `line ${line} has ${cells.length} cells, the header has ${header.length}` });
+      continue;
+    }
+    const record = Object.fromEntries(header.map((c, i) => [c, cells[i]]));
     const rowIssues = checkRow(record, line);
     const user = toUser(record);
     const parsed = UserCreateSchema.safeParse(user);

@@ -1,0 +1,130 @@
+/**
+ * Shared set-up of the sdk unit tests: one fake host per test, a client whose
+ * retries wait ~1 ms and record the delays asked for, and API objects that
+ * pass the shared schemas.
+ */
+import nock from "nock";
+import { PbxClient, PbxClientOptions } from "../../../sdk/client";
+import type { FunctionKey, IncomingNumber, User, UserGroup } from "../../../sdk/schemas";
+
+export const TOKEN = "tok_s3cr3t-never-print-me";
+export const SITE = "demo";
+export const BASE = `/api/v1/sites/${SITE}`;
+
+let hostCount = 0;
+
+/** A host no other test uses, so an unconsumed interceptor cannot leak across tests. */
+export function uniqueHost(): string {
+  hostCount += 1;
+  return `http://pbx-${process.pid}-${hostCount}.test`;
+}
+
+/** A client plus the delays its retries asked for. */
+export interface TestClient {
+  client: PbxClient;
+  url: string;
+  sleeps: number[];
+}
+
+/** A client on a fresh host: no jitter, 1 ms base delay, sleeps recorded and not waited for. */
+export function testClient(options: Partial<PbxClientOptions> = {}): TestClient {
+  const url = options.url ?? uniqueHost();
+  const sleeps: number[] = [];
+  const client = new PbxClient({
+    url,
+    token: TOKEN,
+    site: SITE,
+    timeoutMs: 2_000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...options,
+    retry: { baseDelayMs: 1, maxDelayMs: 4, jitter: 0, ...options.retry },
+  });
+  return { client, url, sleeps };
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+/** An API error body as the PBX sends it. */
+export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}): object {
+  return { error: { code, message, requestId: "req_1", ...extra } };
+}
+
+const meta = { site: SITE, revision: 1, applied: false, createdAt: "2025-01-01T00:00:00Z", updatedAt: "2025-01-01T00:00:00Z" };
+
+/** A user as the PBX returns it. */
+export function apiUser(overrides: Partial<User> = {}): User {
+  return {
+    ...meta,
+    id: "usr_1",
+    extension: "1001",
+    firstName: "Alice",
+    lastName: "Martin",
+    email: "alice@example.com",
+    mobileNumber: null,
+    department: null,
+    language: null,
+    role: "user",
+    permissions: [],
+    directoryListed: true,
+    multipleCalls: false,
+    loginRequired: false,
+    dnd: false,
+    callRecording: "off",
+    outgoingCallerId: null,
+    keyCount: 20,
+    voicemail: { enabled: true, pin: null, ringsBeforeVoicemail: 4 },
+    portal: { username: null, passwordSet: false },
+    sipUsername: "1001",
+    sipDomain: "demo.pbx.test",
+    sipProxy: "sip.pbx.test",
+    sipPassword: "generated-sip-secret",
+    tags: ["New", "Password Required"],
+    ...overrides,
+  };
+}
+
+/** An incoming number as the PBX returns it. */
+export function apiNumber(overrides: Partial<IncomingNumber> = {}): IncomingNumber {
+  return { ...meta, id: "num_1", number: "+3225550100", destination: { type: "none" }, ringSeconds: 30, description: null, ...overrides };
+}
+
+/** A user group as the PBX returns it. */
+export function apiGroup(overrides: Partial<UserGroup> = {}): UserGroup {
+  return { ...meta, id: "grp_1", name: "Sales", members: [], ringStrategy: "allAtOnce", ringSeconds: 20, ...overrides };
+}
+
+/** A function key as the PBX returns it. */
+export function apiKey(overrides: Partial<FunctionKey> = {}): FunctionKey {
+  return { ...meta, id: "key_1", userId: "usr_1", position: 1, type: "blf", targetUserId: "usr_2", number: null, label: null, ...overrides };
+}
+
+/** A list page. */
+export function page<T>(items: T[], total = items.length, pageNo = 1, pageSize = 500): object {
+  return { items, page: pageNo, pageSize, total };
+}
+
+/** nock with the network closed, for a test file's beforeAll/afterEach. */
+export function useNock(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
+}
+
+/**
+ * A connection reset for nock's `replyWithError`. An Error instance, because
+ * nock 14 never delivers a plain `{code, message}` object to axios (the
+ * request hangs until its timeout).
+ */
+export function connectionReset(): Error {
+  return Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+}

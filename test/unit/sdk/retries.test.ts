@@ -1,0 +1,201 @@
+/**
+ * Retries as a user notices them: transient failures are ridden out, waits
+ * follow the server, creates never duplicate, the caller's mistakes are not retried.
+ */
+import nock from "nock";
+import { defaultRetryPolicy } from "../../../sdk/retry";
+import { PbxApiError } from "../../../sdk/errors";
+import { BASE, apiGroup, apiKey, apiUser, connectionReset, errorBody, rejectionOf, testClient, useNock } from "./helpers";
+
+useNock();
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe("retries", () => {
+  it("waits what Retry-After asks on 429, then succeeds", async () => {
+    const { client, url, sleeps } = testClient();
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1`)
+      .reply(429, errorBody("rate_limited", "slow down"), { "Retry-After": "2" })
+      .get(`${BASE}/users/usr_1`)
+      .reply(200, apiUser());
+    await expect(client.users.get("usr_1")).resolves.toMatchObject({ id: "usr_1" });
+    expect(sleeps).toEqual([2_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("reads Retry-After as an HTTP date on 503", async () => {
+    const { client, url, sleeps } = testClient();
+    const inFiveSeconds = new Date(Date.now() + 5_000).toUTCString();
+    const scope = nock(url)
+      .get(`${BASE}/apply`)
+      .reply(503, errorBody("unavailable", "applying"), { "Retry-After": inFiveSeconds })
+      .get(`${BASE}/apply`)
+      .reply(200, { pending: 0, lastAppliedAt: null, applies: 0 });
+    await client.applyStatus();
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(3_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(5_000);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("caps a long Retry-After by maxRetryAfterMs", async () => {
+    const { client, url, sleeps } = testClient({ retry: { maxRetryAfterMs: 1_500 } });
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1`)
+      .reply(429, errorBody("rate_limited", "slow down"), { "Retry-After": "3600" })
+      .get(`${BASE}/users/usr_1`)
+      .reply(200, apiUser());
+    await client.users.get("usr_1");
+    expect(sleeps).toEqual([1_500]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("retries a 500 with exponential backoff, then succeeds", async () => {
+    const { client, url, sleeps } = testClient({ retry: { baseDelayMs: 1, maxDelayMs: 100 } });
+    const scope = nock(url)
+      .get(`${BASE}/user-groups/grp_1`)
+      .times(3)
+      .reply(500, errorBody("internal", "oops"))
+      .get(`${BASE}/user-groups/grp_1`)
+      .reply(200, apiGroup());
+    await expect(client.userGroups.get("grp_1")).resolves.toMatchObject({ name: "Sales" });
+    expect(sleeps).toEqual([1, 2, 4]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("gives up after `retries` and throws the last error", async () => {
+    const { client, url, sleeps } = testClient({ retry: { retries: 2 } });
+    const scope = nock(url).get(`${BASE}/users/usr_1`).times(3).reply(500, errorBody("internal", "still broken"));
+    const err = await rejectionOf(client.users.get("usr_1"));
+    expect(err).toMatchObject({ status: 500, message: expect.stringContaining("still broken") });
+    expect(sleeps).toHaveLength(2);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("retries a reset connection", async () => {
+    const { client, url } = testClient();
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1/keys/1`)
+      .replyWithError(connectionReset())
+      .get(`${BASE}/users/usr_1/keys/1`)
+      .reply(200, apiKey());
+    await expect(client.functionKeys.get("usr_1", 1)).resolves.toMatchObject({ position: 1 });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it.each(defaultRetryPolicy.doNotRetry)("does not retry %i", async (status) => {
+    const { client, url, sleeps } = testClient();
+    const scope = nock(url).post(`${BASE}/users`).once().reply(status, errorBody("conflict", "no"));
+    const err = await rejectionOf(client.users.create({ extension: "1001", firstName: "Alice" }));
+    expect(err).toBeInstanceOf(PbxApiError);
+    expect((err as PbxApiError).status).toBe(status);
+    expect(sleeps).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("idempotency", () => {
+  it("a POST that times out is retried with the same Idempotency-Key and yields one object", async () => {
+    const { client, url, sleeps } = testClient({ timeoutMs: 30 });
+    const keys: string[] = [];
+    const created = apiUser({ id: "usr_42" });
+    const scope = nock(url)
+      .post(`${BASE}/users`, { extension: "1001", firstName: "Alice" })
+      .delay(300) // the PBX creates the user, but the answer comes too late
+      .reply(function () {
+        keys.push(String(this.req.headers["idempotency-key"]));
+        return [201, created];
+      })
+      .post(`${BASE}/users`)
+      .reply(function () {
+        keys.push(String(this.req.headers["idempotency-key"]));
+        return [201, created]; // the PBX replays the first response for the same key
+      });
+    const user = await client.users.create({ extension: "1001", firstName: "Alice" });
+    expect(user.id).toBe("usr_42");
+    expect(sleeps).toHaveLength(1);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(UUID);
+    expect(keys[1]).toBe(keys[0]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("every create gets its own key unless the caller names one", async () => {
+    const { client, url } = testClient();
+    const keys: string[] = [];
+    const scope = nock(url)
+      .post(`${BASE}/user-groups`)
+      .times(3)
+      .reply(function () {
+        keys.push(String(this.req.headers["idempotency-key"]));
+        return [201, apiGroup()];
+      });
+    await client.userGroups.create({ name: "Sales" });
+    await client.userGroups.create({ name: "Sales" });
+    await client.userGroups.create({ name: "Sales" }, { idempotencyKey: "pulumi-pbx-UserGroup-abc" });
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[2]).toBe("pulumi-pbx-UserGroup-abc");
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("PUT and GET carry no Idempotency-Key", async () => {
+    const { client, url } = testClient();
+    const scope = nock(url, { badheaders: ["idempotency-key"] })
+      .put(`${BASE}/users/usr_1/keys/1`)
+      .reply(200, apiKey())
+      .get(`${BASE}/users/usr_1/keys/1`)
+      .reply(200, apiKey());
+    await client.functionKeys.put("usr_1", 1, { type: "blf", targetUserId: "usr_2" });
+    await client.functionKeys.get("usr_1", 1);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("after a response was lost", () => {
+  it("a DELETE retried into 404 has done its work", async () => {
+    const { client, url } = testClient();
+    const scope = nock(url)
+      .delete(`${BASE}/users/usr_1`)
+      .replyWithError(connectionReset())
+      .delete(`${BASE}/users/usr_1`)
+      .reply(404, errorBody("not_found", "user usr_1 does not exist"));
+    await expect(client.users.delete("usr_1")).resolves.toBeUndefined();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a DELETE of a missing object still fails when nothing was lost", async () => {
+    const { client, url } = testClient();
+    const scope = nock(url).delete(`${BASE}/users/usr_1`).reply(404, errorBody("not_found", "user usr_1 does not exist"));
+    await expect(client.users.delete("usr_1")).rejects.toMatchObject({ status: 404 });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a PATCH with If-Match retried into 412 returns the object when our change is what moved it", async () => {
+    const { client, url } = testClient();
+    const scope = nock(url)
+      .patch(`${BASE}/users/usr_1`)
+      .matchHeader("If-Match", '"3"')
+      .reply(503, errorBody("unavailable", "try again"))
+      .patch(`${BASE}/users/usr_1`)
+      .reply(412, errorBody("precondition_failed", "revision is 4"))
+      .get(`${BASE}/users/usr_1`)
+      .reply(200, apiUser({ revision: 4, dnd: true, mobileNumber: "+32470123456" }));
+    const user = await client.users.update("usr_1", { dnd: true, mobileNumber: "+32 470 12 34 56" }, { ifMatch: 3 });
+    expect(user.revision).toBe(4);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a PATCH with If-Match retried into 412 is a real conflict when someone else changed the object", async () => {
+    const { client, url } = testClient();
+    const scope = nock(url)
+      .patch(`${BASE}/users/usr_1`)
+      .replyWithError(connectionReset())
+      .patch(`${BASE}/users/usr_1`)
+      .reply(412, errorBody("precondition_failed", "revision is 5"))
+      .get(`${BASE}/users/usr_1`)
+      .reply(200, apiUser({ revision: 5, dnd: false }));
+    await expect(client.users.update("usr_1", { dnd: true }, { ifMatch: 3 })).rejects.toMatchObject({ status: 412 });
+    expect(scope.isDone()).toBe(true);
+  });
+});

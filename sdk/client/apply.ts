@@ -24,7 +24,8 @@ export interface ApplyOptions {
  */
 export function applyChanges(ctx: SiteContext, options: ApplyOptions = {}): Promise<ApplyResult> {
   const timeoutMs = options.timeoutMs ?? Math.max(ctx.core.timeoutMs, APPLY_TIMEOUT_MS);
-  return ctx.core.request({ method: "POST", path: pathOf(ctx.sitePath, "apply"), schema: ApplyResultSchema, timeoutMs });
+  // An empty JSON body: servers (fastify among them) answer 415 to a bodyless POST that names no content type.
+  return ctx.core.request({ method: "POST", path: pathOf(ctx.sitePath, "apply"), body: {}, schema: ApplyResultSchema, timeoutMs });
 }
 
 /** Saved changes waiting for an apply, and when the last one ran. */

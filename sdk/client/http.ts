@@ -174,8 +174,9 @@ export class HttpCore {
 
   private parse<T>(spec: RequestSpec<T>, response: AxiosResponse<string>): T {
     const body = parseBody(response.data);
+    const ok = response.status >= 200 && response.status < 300;
     const requestId = headerOf(response, "x-request-id");
-    if (response.status < 200 || response.status >= 300) throw this.httpError(spec, response, body, requestId);
+    if (!ok) throw this.httpError(spec, response, this.scrubDeep(body), requestId);
     if (!spec.schema) return undefined as T;
     const result = spec.schema.safeParse(body);
     if (result.success) return result.data;
@@ -186,7 +187,7 @@ export class HttpCore {
       code: "invalid_response",
       detail: this.scrub(`the response does not match the ${what} schema: ${formatIssues(zodIssues(result.error))}`),
       requestId,
-      body,
+      body: this.scrubDeep(body),
       cause: result.error,
     });
   }
@@ -227,6 +228,16 @@ export class HttpCore {
   /** Belt and braces: a server or a proxy echoing the token must not put it into an error. */
   private scrub(text: string): string {
     return this.#token ? text.split(this.#token).join("[redacted]") : text;
+  }
+
+  /** {@link scrub} on every string of a parsed body. */
+  private scrubDeep(value: unknown): unknown {
+    if (typeof value === "string") return this.scrub(value);
+    if (Array.isArray(value)) return value.map((v) => this.scrubDeep(v));
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.scrubDeep(v)]));
+    }
+    return value;
   }
 }
 

@@ -24,8 +24,9 @@ export function staleBecauseOfUs<T extends { revision: number }>(
   return async (error) => {
     const expected = ifMatch === undefined ? NaN : Number(String(ifMatch).replace(/^W\//, "").replace(/"/g, ""));
     if (!(error instanceof PbxPreconditionFailedError) || Number.isNaN(expected)) return undefined;
-    const current = await readBack();
-    return current.revision === expected + 1 && holds(current, sent) ? { value: current } : undefined;
+    // A read that fails proves nothing: report the 412 as it came.
+    const current = await readBack().catch(() => undefined);
+    return current && current.revision === expected + 1 && holds(current, sent) ? { value: current } : undefined;
   };
 }
 

@@ -66,7 +66,7 @@ export function parseXivoCsv(text: string): { rows: XivoRow[]; issues: ApiIssue[
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // Rows are arrays so that a row with a missing or extra cell is reported as that row's problem.
-    records = parse(text, { delimiter: "|", skip_empty_lines: true, trim: true, info: true, relax_column_count: true, relax_quotes: true });
+    records = parse(text, { delimiter: "|", skip_empty_lines: true, trim: true, info: true, relax_column_count: true, relax_quotes: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as { message: string; lines?: number };
     return { rows: [], issues: [{ path: [e.lines ?? 1], rule: "csv_syntax", message: e.message }] };

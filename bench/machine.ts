@@ -33,8 +33,18 @@ export function describeMachine(pulumiBin: string, repoRoot: string): MachineInf
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     pulumi: run(pulumiBin, ["version"]),
-    commit: run("git", ["rev-parse", "--short", "HEAD"], repoRoot),
+    commit: commitOf(run, repoRoot),
   };
+}
+
+/**
+ * HEAD's short hash, marked when the code that runs (what the build compiles) has
+ * uncommitted changes: the numbers then describe the work tree, not the commit.
+ */
+function commitOf(run: (cmd: string, args: string[], cwd?: string) => string, repoRoot: string): string {
+  const head = run("git", ["rev-parse", "--short", "HEAD"], repoRoot);
+  const dirty = run("git", ["status", "--porcelain", "--", "index.ts", "provider", "sdk", "emulator", "bench"], repoRoot);
+  return dirty && dirty !== "unknown" ? `${head} + uncommitted changes` : head;
 }
 
 /** Machine-wide CPU counters (/proc/stat), to tell how busy the whole machine was over an interval. */

@@ -10,11 +10,10 @@
  *   revision, so a console edit since the last refresh is not silently overwritten.
  * - delete of a missing object is already done.
  */
-import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PbxClient } from "../sdk/client";
 import { PbxConflictError, PbxNotFoundError, PbxPreconditionFailedError } from "../sdk/errors";
-import { DiffSpec, diffManaged } from "./framework";
+import { DiffSpec, diffManaged, withoutProvider } from "./framework";
 import { applied, clientFor } from "./runtime";
 
 /** The API side of one resource kind. `Args` are checked inputs, `Api` the object the PBX returns. */
@@ -24,8 +23,8 @@ export interface Adapter<Args extends { site: string; adopt?: boolean }, Api> {
   /** The natural key in words ("extension 1001"). */
   naturalKey(args: Args): string;
   diff: DiffSpec;
-  /** Creates the object; throws PbxConflictError when the natural key is taken. */
-  create(client: PbxClient, args: Args, idempotencyKey: string): Promise<Api>;
+  /** Creates the object; throws PbxConflictError (or AlreadyExists) when the natural key is taken. */
+  create(client: PbxClient, args: Args): Promise<Api>;
   /** The object holding the natural key, for adopt. */
   find(client: PbxClient, args: Args): Promise<Api | undefined>;
   get(client: PbxClient, id: string, props: Record<string, any>): Promise<Api>;
@@ -38,11 +37,6 @@ export interface Adapter<Args extends { site: string; adopt?: boolean }, Api> {
   toOutputs(api: Api, known: Record<string, any>): Record<string, any>;
 }
 
-/** Same body, same key: a create retried by a later `pulumi up` (after a failed apply) returns the first object. */
-function idempotencyKeyFor(kind: string, args: object): string {
-  return `pulumi-pbx-${kind}-` + createHash("sha256").update(JSON.stringify(args)).digest("hex").slice(0, 32);
-}
-
 /**
  * Thrown by adapters whose API creates with PUT (function keys, forwarding): PUT
  * would silently replace what is there, so they look first and report the holder.
@@ -51,6 +45,17 @@ export class AlreadyExists extends Error {
   constructor(readonly existing: { id: string; type: string }) {
     super(`${existing.type} ${existing.id} already exists`);
   }
+}
+
+/**
+ * The write was saved but the apply failed: an "initialization failure" to the
+ * engine, which then records the object (id and outputs) instead of forgetting
+ * it, and the next `pulumi up` updates it, which applies again. Without this, the
+ * saved object would block the next create with a conflict.
+ */
+function notApplied(kind: string, key: string, id: string, outs: Record<string, unknown>, err: unknown): Error {
+  const reason = `${kind} (${key}) was saved on the PBX but applying the changes failed: ${err instanceof Error ? err.message : String(err)}. The next \`pulumi up\` applies it again.`;
+  return Object.assign(new Error(reason), { id, properties: outs, reasons: [reason] });
 }
 
 function contextError(kind: string, key: string, err: unknown): Error {
@@ -66,12 +71,13 @@ export function crudOps<Args extends { site: string; adopt?: boolean }, Api>(a: 
       return diffManaged(olds, news, a.diff);
     },
 
-    async create(args: Args): Promise<pulumi.dynamic.CreateResult> {
+    async create(inputs: Args): Promise<pulumi.dynamic.CreateResult> {
+      const args = withoutProvider(inputs);
       const key = a.naturalKey(args);
       const client = await clientFor(args.site);
       let api: Api;
       try {
-        api = await a.create(client, args, idempotencyKeyFor(a.kind, args));
+        api = await a.create(client, args);
       } catch (err) {
         if (!(err instanceof PbxConflictError || err instanceof AlreadyExists)) throw contextError(a.kind, key, err);
         const existing = await a.find(client, args);
@@ -85,11 +91,14 @@ export function crudOps<Args extends { site: string; adopt?: boolean }, Api>(a: 
         const rev = (existing as { revision?: number }).revision;
         api = await a.update(client, a.idOf(existing), args, rev).catch((e) => { throw contextError(a.kind, key, e); });
       }
-      await applied(args.site).catch((e) => { throw contextError(a.kind, key, e); });
-      return { id: a.idOf(api), outs: a.toOutputs(api, args) };
+      const id = a.idOf(api);
+      const outs = a.toOutputs(api, args);
+      await applied(args.site).catch((e) => { throw notApplied(a.kind, key, id, outs, e); });
+      return { id, outs };
     },
 
-    async read(id: string, props: Record<string, any>): Promise<pulumi.dynamic.ReadResult> {
+    async read(id: string, state: Record<string, any>): Promise<pulumi.dynamic.ReadResult> {
+      const props = withoutProvider(state);
       const client = await clientFor(props.site);
       let api: Api;
       try {
@@ -103,7 +112,8 @@ export function crudOps<Args extends { site: string; adopt?: boolean }, Api>(a: 
       return { id, props: outs, inputs };
     },
 
-    async update(id: string, olds: Record<string, any>, news: Args): Promise<pulumi.dynamic.UpdateResult> {
+    async update(id: string, olds: Record<string, any>, inputs: Args): Promise<pulumi.dynamic.UpdateResult> {
+      const news = withoutProvider(inputs);
       const key = a.naturalKey(news);
       const client = await clientFor(news.site);
       let api: Api;
@@ -118,11 +128,13 @@ export function crudOps<Args extends { site: string; adopt?: boolean }, Api>(a: 
         }
         throw contextError(a.kind, key, err);
       }
-      await applied(news.site).catch((e) => { throw contextError(a.kind, key, e); });
-      return { outs: a.toOutputs(api, news) };
+      const outs = a.toOutputs(api, news);
+      await applied(news.site).catch((e) => { throw notApplied(a.kind, key, id, outs, e); });
+      return { outs };
     },
 
-    async delete(id: string, props: Record<string, any>): Promise<void> {
+    async delete(id: string, state: Record<string, any>): Promise<void> {
+      const props = withoutProvider(state);
       const client = await clientFor(props.site);
       try {
         await a.remove(client, id, props);

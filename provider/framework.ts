@@ -106,13 +106,17 @@ export function failuresFrom(error: z.ZodError): CheckFailure[] {
  * program leaves unset stays unmanaged.
  */
 export function checkWith<T>(schema: z.ZodType<T>, news: unknown, extra: (value: T) => CheckFailure[] = () => []): CheckResult {
-  const given = dropUndefined(news);
+  const given = dropUndefined(withoutProvider(news));
   const parsed = schema.safeParse(given);
   if (!parsed.success) {
     // During preview, values computed by other resources (a new user's id) are not
     // known yet; they are checked again with their values at `up`.
     const unknowns = unknownPaths(given);
-    const issues = parsed.error.issues.filter((i) => !unknowns.some((u) => u.every((seg, n) => String(i.path[n]) === seg)));
+    // An issue at or under an unknown value, or on a list/object holding one (a
+    // uniqueness rule over two unknown ids), may vanish once the values are known.
+    const related = (a: readonly PropertyKey[], b: readonly string[]) =>
+      a.slice(0, b.length).every((seg, n) => String(seg) === b[n]) || b.slice(0, a.length).every((seg, n) => seg === String(a[n]));
+    const issues = parsed.error.issues.filter((i) => !unknowns.some((u) => related(i.path, u)));
     if (issues.length === 0) return { inputs: given, failures: [] };
     return { inputs: news, failures: failuresFrom({ issues } as z.ZodError) };
   }
@@ -142,6 +146,12 @@ export function keepGiven<T>(parsed: T, given: unknown): T {
     return parsed.map((p, i) => keepGiven(p, given[i])) as T;
   }
   return parsed;
+}
+
+/** Inputs without `__provider`, the serialized provider the engine adds to every dynamic resource's inputs. */
+export function withoutProvider<T>(inputs: T): T {
+  const { __provider: _provider, ...rest } = (inputs ?? {}) as Record<string, unknown>;
+  return rest as T;
 }
 
 /** Removes undefined members (Pulumi drops them anyway; zod defaults must not see them). */

@@ -59,7 +59,7 @@ const crud = crudOps<Checked, ApiIncomingNumber>({
   naturalKey: (a) => `number ${a.number}`,
   diff: { replaceOn: ["site", "number"] },
   inputKeys: ["site", "number", "destination", "ringSeconds", "description"],
-  create: (c, a, idempotencyKey) => c.incomingNumbers.create(body(a), { idempotencyKey }),
+  create: (c, a) => c.incomingNumbers.create(body(a)),
   find: (c, a) => c.incomingNumbers.findByNumber(a.number),
   get: (c, id) => c.incomingNumbers.get(id),
   update: (c, id, a, revision) => c.incomingNumbers.update(id, body(a), { ifMatch: revision }),

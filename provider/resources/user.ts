@@ -154,7 +154,7 @@ const crud = crudOps<CheckedUser, ApiUser>({
   naturalKey: (a) => `extension ${a.extension}`,
   diff: { replaceOn: ["site"] },
   inputKeys,
-  create: (c: PbxClient, a, idempotencyKey) => c.users.create(body(a), { idempotencyKey }),
+  create: (c: PbxClient, a) => c.users.create(body(a)),
   find: (c, a) => c.users.findByExtension(a.extension),
   get: (c, id) => c.users.get(id),
   update: (c, id, a, revision) => c.users.update(id, body(a), { ifMatch: revision }),

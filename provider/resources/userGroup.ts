@@ -49,7 +49,7 @@ const crud = crudOps<Checked, ApiUserGroup>({
   naturalKey: (a) => `name "${a.name}"`,
   diff: { replaceOn: ["site"] },
   inputKeys: ["site", "name", "members", "ringStrategy", "ringSeconds"],
-  create: (c, a, idempotencyKey) => c.userGroups.create(body(a), { idempotencyKey }),
+  create: (c, a) => c.userGroups.create(body(a)),
   find: (c, a) => c.userGroups.findByName(a.name),
   get: (c, id) => c.userGroups.get(id),
   update: (c, id, a, revision) => c.userGroups.update(id, body(a), { ifMatch: revision }),

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PulumiProject } from "./harness";
+import { PulumiProject, expectCode } from "./harness";
 
 // A dynamic provider over a JSON file that stands in for a remote API, so a test can
 // change "the server" behind Pulumi's back. It reads a token in `configure` (as the
@@ -91,7 +91,7 @@ describe("the real pulumi engine runs a dynamic provider end to end", () => {
 
   test("up creates the resource through the engine", async () => {
     const r = await project.up();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     expect(r.output).toMatch(/\+ 2 created/);
     expect(Object.values(readStore())).toEqual([{ message: "hello" }]);
     const outs = await project.outputs();
@@ -100,17 +100,17 @@ describe("the real pulumi engine runs a dynamic provider end to end", () => {
 
   test("a second up changes nothing", async () => {
     const r = await project.preview({ expectNoChanges: true });
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
   });
 
   test("an edit shows as an update in preview, then applies in place", async () => {
     await project.setConfig("e2e:message", "bonjour");
     const p = await project.preview({ diff: true });
-    expect(p.code).toBe(0);
+    expectCode(p, 0);
     expect(p.output).toMatch(/~ e2e:Note: \(update\)|~ +1 to update|1 to update/);
     expect(p.output).toContain("bonjour");
     const r = await project.up();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     expect(r.output).toMatch(/~ 1 updated/);
     expect(Object.values(readStore())).toEqual([{ message: "bonjour" }]);
   });
@@ -122,18 +122,18 @@ describe("the real pulumi engine runs a dynamic provider end to end", () => {
     fs.writeFileSync(storeFile, JSON.stringify(db));
 
     const drift = await project.preview({ refresh: true, expectNoChanges: true, diff: true });
-    expect(drift.code).toBe(7);
+    expectCode(drift, 7);
     expect(drift.output).toContain("edited in the console");
 
     const r = await project.refresh();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     const { deployment } = await project.exportStack();
     const note = deployment.deployment.resources.find((x: any) => x.type === "pulumi-nodejs:dynamic/e2e:Note");
     expect(note.outputs.message).toBe("edited in the console");
 
     // The program still says "bonjour": up puts it back.
     const up = await project.up();
-    expect(up.code).toBe(0);
+    expectCode(up, 0);
     expect(Object.values(readStore())).toEqual([{ message: "bonjour" }]);
   });
 
@@ -160,7 +160,7 @@ describe("the real pulumi engine runs a dynamic provider end to end", () => {
 
   test("destroy removes the resource from the server and the stack", async () => {
     const r = await project.destroy();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     expect(readStore()).toEqual({});
     expect(await project.resources()).toEqual([]);
   });

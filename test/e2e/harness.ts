@@ -218,3 +218,8 @@ export function runCommand(
     child.stdin.end(opts.input ?? "");
   });
 }
+
+/** Asserts the CLI's exit code, showing what the CLI printed when it differs. */
+export function expectCode(r: RunResult, code: number): void {
+  if (r.code !== code) throw new Error(`expected exit code ${code}, got ${r.code}. Output:\n${r.output}`);
+}

@@ -4,7 +4,7 @@
  * drift made in the "console" shown and corrected, adopt, secrets kept out of the
  * state, and destroy.
  */
-import { PulumiProject } from "./harness";
+import { PulumiProject, expectCode } from "./harness";
 import { RunningPbx, startPbx, writeCount } from "./pbx";
 
 const SITE = "brussels";
@@ -69,7 +69,7 @@ describe("pbx resources through the real engine", () => {
 
   test("up creates all five kinds and applies them on the PBX", async () => {
     const r = await project.up();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     expect(r.output).toMatch(/\+ 7 created/);
     const users = await console().users.listAll();
     expect(users.map((u) => u.extension).sort()).toEqual(["1001", "1002"]);
@@ -92,9 +92,9 @@ describe("pbx resources through the real engine", () => {
   test("a second up changes nothing and sends no write", async () => {
     const before = await pbx.metrics();
     const p = await project.preview({ expectNoChanges: true, refresh: true });
-    expect(p.code).toBe(0);
+    expectCode(p, 0);
     const r = await project.up();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     expect(r.output).not.toMatch(/created|updated|replaced|deleted/);
     expect(writeCount(await pbx.metrics())).toBe(writeCount(before));
   });
@@ -103,7 +103,7 @@ describe("pbx resources through the real engine", () => {
     await project.setConfig("t:aliceFirst", "Alicia");
     await project.setConfig("t:mainNumber", "+3225550199");
     const r = await project.up();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     expect(r.output).toMatch(/~ 1 updated/);
     expect(r.output).toMatch(/\+-1 replaced/);
     const alice = await console().users.findByExtension("1001");
@@ -118,12 +118,12 @@ describe("pbx resources through the real engine", () => {
     await console().apply();
 
     const drift = await project.preview({ refresh: true, expectNoChanges: true, diff: true });
-    expect(drift.code).toBe(7);
+    expectCode(drift, 7);
     expect(drift.output).toContain("firstName");
     expect(drift.output).toContain("Eve");
 
     const fix = await project.up({ refresh: true });
-    expect(fix.code).toBe(0);
+    expectCode(fix, 0);
     expect((await console().users.findByExtension("1001"))?.firstName).toBe("Alicia");
     expect((await project.preview({ refresh: true, expectNoChanges: true })).code).toBe(0);
   });
@@ -133,10 +133,10 @@ describe("pbx resources through the real engine", () => {
     await console().incomingNumbers.delete(number.id);
     await console().apply();
     const refresh = await project.refresh();
-    expect(refresh.code).toBe(0);
+    expectCode(refresh, 0);
     expect(refresh.output).toMatch(/- 1 deleted|deleted/);
     const up = await project.up();
-    expect(up.code).toBe(0);
+    expectCode(up, 0);
     expect(up.output).toMatch(/\+ 1 created/);
     expect((await console().incomingNumbers.listAll()).map((n) => n.number)).toEqual(["+3225550199"]);
   });
@@ -152,7 +152,7 @@ describe("pbx resources through the real engine", () => {
 
     await project.setConfig("t:adoptZed", "true");
     const ok = await project.up();
-    expect(ok.code).toBe(0);
+    expectCode(ok, 0);
     const zeds = (await console().users.listAll()).filter((u) => u.extension === "1099");
     expect(zeds).toHaveLength(1);
     expect(zeds[0].lastName).toBe("Program");
@@ -168,7 +168,7 @@ describe("pbx resources through the real engine", () => {
 
   test("destroy leaves the site empty", async () => {
     const r = await project.destroy();
-    expect(r.code).toBe(0);
+    expectCode(r, 0);
     expect(await console().users.listAll()).toEqual([]);
     expect(await console().incomingNumbers.listAll()).toEqual([]);
     expect(await console().userGroups.listAll()).toEqual([]);

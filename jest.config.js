@@ -5,6 +5,6 @@ module.exports = {
   testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/{sdk,emulator,provider}/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/.*/node_modules/"],
-  // e2e suites drive the real pulumi CLI; give them room.
-  testTimeout: 30000,
+  // e2e suites drive the real pulumi CLI (seconds per command, more on a loaded machine); give them room.
+  testTimeout: 300000,
 };

@@ -198,7 +198,8 @@ function errorOf(preview: unknown, stderr: string, exitCode: number): string {
     .filter((d): d is { message: string; severity: string } => isPlainObject(d) && d.severity === "error")
     .map((d) => String(d.message).trim());
   const text = messages.join("\n") || stderr.trim() || `pulumi preview exited ${exitCode}`;
-  return text;
+  // The CLI starts its messages with "error: "; the report says "error" itself.
+  return text.replace(/^error:\s*/gm, "");
 }
 
 /**
@@ -241,6 +242,9 @@ export function parsePreview(stack: string, stdout: string, exitCode: number, st
       // (the CLI lists the `replace` step itself) carry no difference of their own.
     }
   }
+  // The engine runs steps concurrently, so their order varies from run to run; a stable
+  // order keeps reports diffable (tickets, CI logs).
+  resources.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.urn.localeCompare(b.urn));
   return { stack, status: resources.length > 0 ? "drift" : "clean", resources };
 }
 

@@ -58,12 +58,12 @@ describe("parsePreview", () => {
   test("program changes: replace, never-deployed resource, removal", () => {
     const s = parse("program-changes");
     expect(s.resources.map((r) => [r.name, r.kind])).toEqual([
-      ["bob", "replaced"],
       ["alice", "changed"],
+      ["bob", "replaced"],
       ["carol", "missing"],
       ["dave", "new"],
     ]);
-    expect(s.resources[0].fields.map((f) => f.path)).toEqual(["destination.groupId", "key", "tags"]);
+    expect(s.resources[1].fields.map((f) => f.path)).toEqual(["destination.groupId", "key", "tags"]);
     const removed = parse("removed-from-program");
     expect(removed.resources.find((r) => r.name === "alice")?.kind).toBe("removed");
   });
@@ -77,7 +77,7 @@ describe("parsePreview", () => {
 
   test("no JSON (e.g. unknown stack) is an error with stderr", () => {
     const s = parsePreview("nope", "", 255, "error: no stack named 'nope' found\n");
-    expect(s).toEqual({ stack: "nope", status: "error", resources: [], error: "error: no stack named 'nope' found" });
+    expect(s).toEqual({ stack: "nope", status: "error", resources: [], error: "no stack named 'nope' found" });
   });
 });
 

@@ -13,7 +13,7 @@ import {
   PbxSchemaError,
   PbxValidationError,
 } from "../../../sdk/errors";
-import { BASE, apiUser, connectionReset, errorBody, rejectionOf, testClient, useNock } from "./helpers";
+import { BASE, apiUser, errorBody, scriptedServer, rejectionOf, testClient, useNock } from "./helpers";
 
 useNock();
 
@@ -105,13 +105,15 @@ describe("typed errors", () => {
   });
 
   it("a connection failure is a PbxNetworkError with status 0", async () => {
-    const { client, url } = testClient({ retry: { retries: 0 } });
-    const scope = nock(url).get(`${BASE}/users/usr_1`).replyWithError(connectionReset());
+    const server = await scriptedServer(["reset"]);
+    const { client } = testClient({ url: server.url, retry: { retries: 0 } });
     const err = await rejectionOf(client.users.get("usr_1"));
     expect(err).toBeInstanceOf(PbxNetworkError);
     expect(err).toMatchObject({ status: 0, code: "network_error", timedOut: false });
     expect(err.message).toBe("GET /api/v1/sites/demo/users/usr_1 → network error: ECONNRESET socket hang up");
-    expect(scope.isDone()).toBe(true);
+    expect(server.isDone()).toBe(true);
+    client.close();
+    await server.close();
   });
 
   it("no answer within timeoutMs is a PbxNetworkError that timed out", async () => {

@@ -3,6 +3,8 @@
  * retries wait ~1 ms and record the delays asked for, and API objects that
  * pass the shared schemas.
  */
+import * as http from "http";
+import type { AddressInfo } from "net";
 import nock from "nock";
 import { PbxClient, PbxClientOptions } from "../../../sdk/client";
 import type { FunctionKey, IncomingNumber, User, UserGroup } from "../../../sdk/schemas";
@@ -120,11 +122,56 @@ export function useNock(): void {
   afterAll(() => nock.enableNetConnect());
 }
 
+/** One scripted answer of a {@link scriptedServer}: a status and JSON body, or a dropped connection. */
+export type Step = "reset" | [status: number, body?: unknown];
+
+/** A request a {@link scriptedServer} received. */
+export interface Received {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A real HTTP server answering with `steps`, one per request. */
+export interface ScriptedServer {
+  url: string;
+  received: Received[];
+  /** True when every step was used (the `scope.isDone()` of a real server). */
+  isDone(): boolean;
+  close(): Promise<void>;
+}
+
 /**
- * A connection reset for nock's `replyWithError`. An Error instance, because
- * nock 14 never delivers a plain `{code, message}` object to axios (the
- * request hangs until its timeout).
+ * A real server for connection resets. nock 14 delivers a `replyWithError`
+ * to the socket after the request has failed, which surfaces as an unhandled
+ * "socket hang up" in a later test; a real destroyed socket behaves as a PBX
+ * or a proxy dropping the connection does.
  */
-export function connectionReset(): Error {
-  return Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+export async function scriptedServer(steps: Step[]): Promise<ScriptedServer> {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    received.push({ method: String(req.method), url: String(req.url), headers: req.headers });
+    const step = steps[received.length - 1];
+    req.resume();
+    req.on("end", () => {
+      if (step === undefined || step === "reset") return void req.socket.destroy();
+      const [status, body] = step;
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  nock.enableNetConnect("127.0.0.1");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    isDone: () => received.length === steps.length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        nock.disableNetConnect();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

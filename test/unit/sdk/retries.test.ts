@@ -5,7 +5,7 @@
 import nock from "nock";
 import { defaultRetryPolicy } from "../../../sdk/retry";
 import { PbxApiError } from "../../../sdk/errors";
-import { BASE, apiGroup, apiKey, apiUser, connectionReset, errorBody, rejectionOf, testClient, useNock } from "./helpers";
+import { BASE, apiGroup, apiKey, apiUser, errorBody, scriptedServer, rejectionOf, testClient, useNock } from "./helpers";
 
 useNock();
 
@@ -74,14 +74,12 @@ describe("retries", () => {
   });
 
   it("retries a reset connection", async () => {
-    const { client, url } = testClient();
-    const scope = nock(url)
-      .get(`${BASE}/users/usr_1/keys/1`)
-      .replyWithError(connectionReset())
-      .get(`${BASE}/users/usr_1/keys/1`)
-      .reply(200, apiKey());
+    const server = await scriptedServer(["reset", [200, apiKey()]]);
+    const { client } = testClient({ url: server.url });
     await expect(client.functionKeys.get("usr_1", 1)).resolves.toMatchObject({ position: 1 });
-    expect(scope.isDone()).toBe(true);
+    expect(server.received.map((r) => r.url)).toEqual([`${BASE}/users/usr_1/keys/1`, `${BASE}/users/usr_1/keys/1`]);
+    client.close();
+    await server.close();
   });
 
   it.each(defaultRetryPolicy.doNotRetry)("does not retry %i", async (status) => {
@@ -97,12 +95,12 @@ describe("retries", () => {
 
 describe("idempotency", () => {
   it("a POST that times out is retried with the same Idempotency-Key and yields one object", async () => {
-    const { client, url, sleeps } = testClient({ timeoutMs: 30 });
+    const { client, url, sleeps } = testClient({ timeoutMs: 150 });
     const keys: string[] = [];
     const created = apiUser({ id: "usr_42" });
     const scope = nock(url)
       .post(`${BASE}/users`, { extension: "1001", firstName: "Alice" })
-      .delay(300) // the PBX creates the user, but the answer comes too late
+      .delay(1_500) // the PBX creates the user, but the answer comes too late
       .reply(function () {
         keys.push(String(this.req.headers["idempotency-key"]));
         return [201, created];
@@ -154,14 +152,12 @@ describe("idempotency", () => {
 
 describe("after a response was lost", () => {
   it("a DELETE retried into 404 has done its work", async () => {
-    const { client, url } = testClient();
-    const scope = nock(url)
-      .delete(`${BASE}/users/usr_1`)
-      .replyWithError(connectionReset())
-      .delete(`${BASE}/users/usr_1`)
-      .reply(404, errorBody("not_found", "user usr_1 does not exist"));
+    const server = await scriptedServer(["reset", [404, errorBody("not_found", "user usr_1 does not exist")]]);
+    const { client } = testClient({ url: server.url });
     await expect(client.users.delete("usr_1")).resolves.toBeUndefined();
-    expect(scope.isDone()).toBe(true);
+    expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual([`DELETE ${BASE}/users/usr_1`, `DELETE ${BASE}/users/usr_1`]);
+    client.close();
+    await server.close();
   });
 
   it("a DELETE of a missing object still fails when nothing was lost", async () => {
@@ -187,15 +183,11 @@ describe("after a response was lost", () => {
   });
 
   it("a PATCH with If-Match retried into 412 is a real conflict when someone else changed the object", async () => {
-    const { client, url } = testClient();
-    const scope = nock(url)
-      .patch(`${BASE}/users/usr_1`)
-      .replyWithError(connectionReset())
-      .patch(`${BASE}/users/usr_1`)
-      .reply(412, errorBody("precondition_failed", "revision is 5"))
-      .get(`${BASE}/users/usr_1`)
-      .reply(200, apiUser({ revision: 5, dnd: false }));
+    const server = await scriptedServer(["reset", [412, errorBody("precondition_failed", "revision is 5")], [200, apiUser({ revision: 5 })]]);
+    const { client } = testClient({ url: server.url });
     await expect(client.users.update("usr_1", { dnd: true }, { ifMatch: 3 })).rejects.toMatchObject({ status: 412 });
-    expect(scope.isDone()).toBe(true);
+    expect(server.received.map((r) => `${r.method} ${r.headers["if-match"] ?? ""}`)).toEqual(['PATCH "3"', 'PATCH "3"', "GET "]);
+    client.close();
+    await server.close();
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as util from "util";
 import nock from "nock";
-import { BASE, TOKEN, apiUser, connectionReset, errorBody, rejectionOf, testClient, useNock } from "./helpers";
+import { BASE, TOKEN, apiUser, errorBody, scriptedServer, rejectionOf, testClient, useNock } from "./helpers";
 
 useNock();
 
@@ -20,19 +20,21 @@ function renderings(err: Error): Record<string, string> {
   };
 }
 
-const failures: Array<[string, (scope: nock.Scope) => void, { timeoutMs?: number }]> = [
-  ["401", (s) => s.get(`${BASE}/users/usr_1`).reply(401, errorBody("unauthorized", "unknown token"))],
-  ["409", (s) => s.get(`${BASE}/users/usr_1`).reply(409, errorBody("conflict", "taken", { existing: { type: "user", id: "u", key: "k" } }))],
-  ["a reset connection", (s) => s.get(`${BASE}/users/usr_1`).replyWithError(connectionReset())],
+type SetUp = (scope: nock.Scope) => void;
+const echoed = (req: { headers: Record<string, unknown> }) => String(req.headers.authorization);
+
+const failures: Array<[string, SetUp, { timeoutMs?: number }]> = [
+  ["401", (s) => s.get(`${BASE}/users/usr_1`).reply(401, errorBody("unauthorized", "unknown token")), {}],
+  ["409", (s) => s.get(`${BASE}/users/usr_1`).reply(409, errorBody("conflict", "taken", { existing: { type: "user", id: "u", key: "k" } })), {}],
   ["a timeout", (s) => s.get(`${BASE}/users/usr_1`).delay(200).reply(200, apiUser()), { timeoutMs: 20 }],
-  ["a schema mismatch", (s) => s.get(`${BASE}/users/usr_1`).reply(200, { id: 1 })],
+  ["a schema mismatch", (s) => s.get(`${BASE}/users/usr_1`).reply(200, { id: 1 }), {}],
   ["a server that echoes the request", (s) => s.get(`${BASE}/users/usr_1`).reply(400, function () {
-    return errorBody("bad_request", `bad header ${String(this.req.headers.authorization)}`);
-  })],
+    return errorBody("bad_request", `bad header ${echoed(this.req)}`);
+  }), {}],
   ["a proxy page that echoes the request", (s) => s.get(`${BASE}/users/usr_1`).reply(502, function () {
-    return `<pre>${String(this.req.headers.authorization)}</pre>`;
-  })],
-].map(([name, setUp, options]) => [name as string, setUp as (scope: nock.Scope) => void, (options ?? {}) as { timeoutMs?: number }]);
+    return `<pre>${echoed(this.req)}</pre>`;
+  }), {}],
+];
 
 describe("the token stays secret", () => {
   it.each(failures)("in every rendering of %s", async (_name, setUp, options) => {
@@ -44,6 +46,16 @@ describe("the token stays secret", () => {
       expect({ how, leaked: text.includes(TOKEN) }).toEqual({ how, leaked: false });
     }
     expect(scope.isDone()).toBe(true);
+  });
+
+  it("in every rendering of a reset connection", async () => {
+    const server = await scriptedServer(["reset"]);
+    const { client } = testClient({ url: server.url, retry: { retries: 0 } });
+    const err = await rejectionOf(client.users.get("usr_1"));
+    for (const text of Object.values(renderings(err))) expect(text).not.toContain(TOKEN);
+    expect(server.received[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+    client.close();
+    await server.close();
   });
 
   it("and the client object does not show it either", () => {

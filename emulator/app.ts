@@ -58,16 +58,15 @@ export function createApp(options: EmulatorOptions): FastifyInstance {
   });
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, String(body)));
 
+  // Counted on arrival, so requests that are faulted, rate limited or reset are counted too.
   app.addHook("onRequest", async (req, reply) => {
     void reply.header("x-request-id", req.id);
+    const key = `${req.method} ${req.routeOptions.url ?? "(unmatched)"}`;
+    pbx.metrics.requests[key] = (pbx.metrics.requests[key] ?? 0) + 1;
   });
   installFaults(app, pbx);
   app.addHook("onRequest", async (req) => {
     if (isApiRoute(req)) req.scope = authenticate(pbx, req);
-  });
-  app.addHook("onResponse", async (req) => {
-    const key = `${req.method} ${req.routeOptions.url ?? "(unmatched)"}`;
-    pbx.metrics.requests[key] = (pbx.metrics.requests[key] ?? 0) + 1;
   });
 
   app.setErrorHandler(errorHandler);

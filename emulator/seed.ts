@@ -15,13 +15,13 @@ export function seedDemo(pbx: Pbx): { token: string } | undefined {
     const { token } = createSite(pbx, { name: "demo" });
     const site = pbx.store.getSite("demo")!;
     const t = now();
-    const people: [string, string, string][] = [
-      ["1001", "Alice", "Martin"],
-      ["1002", "Bob", "Dupont"],
-      ["1003", "Chloé", "Leroy"],
+    const people: [string, string, string, string][] = [
+      ["1001", "Alice", "Martin", "alice@example.com"],
+      ["1002", "Bob", "Dupont", "bob@example.com"],
+      ["1003", "Chloé", "Leroy", "chloe@example.com"],
     ];
-    const ids = people.map(([extension, firstName, lastName]) =>
-      insertObject(pbx.store, "demo", "user", buildUser(site, UserCreateSchema.parse({ extension, firstName, lastName, email: `${firstName.toLowerCase()}@example.com` })), t),
+    const ids = people.map(([extension, firstName, lastName, email]) =>
+      insertObject(pbx.store, "demo", "user", buildUser(site, UserCreateSchema.parse({ extension, firstName, lastName, email })), t),
     );
     const group = insertObject(pbx.store, "demo", "userGroup", { name: "Reception", members: ids, ringStrategy: "allAtOnce", ringSeconds: 20 }, t);
     insertObject(pbx.store, "demo", "incomingNumber", { number: "+3225550100", destination: { type: "userGroup", groupId: group }, ringSeconds: 30, description: "Main line" }, t);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { startEmulator } from "../../emulator";
 import { caller, mkUser, withSite, type Call } from "./helpers";
 
 describe("transport: auth, idempotency, staged vs applied, system routes", () => {
@@ -87,5 +88,17 @@ describe("transport: auth, idempotency, staged vs applied, system routes", () =>
     expect((await call("GET", `sites/acme/users/${u.id}`)).status).toBe(404);
     await new Promise((r) => setTimeout(r, 250));
     expect((await call("GET", `sites/acme/users/${u.id}`)).status).toBe(200);
+  });
+
+  test("seed demo: site demo with its token, users, a group and a number, already applied", async () => {
+    const demo = await startEmulator({ dataFile: ":memory:", seed: "demo" });
+    try {
+      const d = caller(demo.url, demo.demoToken);
+      const users = (await d("GET", "sites/demo/users?view=live")).body;
+      expect(users.items.map((u: { extension: string }) => u.extension)).toEqual(["1001", "1002", "1003"]);
+      expect((await d("GET", "sites/demo/incoming-numbers")).body.items[0]).toMatchObject({ number: "+3225550100", destination: { type: "userGroup" }, applied: true });
+    } finally {
+      await demo.close();
+    }
   });
 });

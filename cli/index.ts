@@ -10,7 +10,7 @@ import { auditStack, listStacks, pulumiCli } from "./pulumi";
 
 interface DriftOptions {
   cwd: string;
-  stack: string[];
+  stack?: string[];
   json?: boolean;
   markdown?: boolean;
 }
@@ -18,7 +18,7 @@ interface DriftOptions {
 /** Runs `drift` and returns the exit code (0 clean, 2 drift, 1 error). */
 export async function drift(opts: DriftOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const cli = pulumiCli(path.resolve(opts.cwd), env);
-  let stacks = opts.stack;
+  let stacks = opts.stack ?? [];
   if (stacks.length === 0) {
     try {
       stacks = await listStacks(cli);
@@ -47,7 +47,7 @@ export function program(): Command {
     .command("drift")
     .description("show where the PBX differs from the Pulumi program, per stack, resource and field")
     .option("--cwd <dir>", "Pulumi project directory", process.cwd())
-    .option("--stack <name>", "stack to audit (repeatable; default: all stacks of the project)", (v: string, acc: string[]) => [...acc, v], [])
+    .option("--stack <name>", "stack to audit (repeatable; default: all stacks of the project)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--json", "print the report as JSON")
     .option("--markdown", "print the report as a markdown table (for a ticket or PR comment)")
     .addHelpText("after", "\nExit codes: 0 no drift, 2 drift found, 1 error.")

@@ -101,6 +101,11 @@ export class PulumiProject {
     return new PulumiProject(workDir, dir, env);
   }
 
+  /** Replaces a file of the program. */
+  writeFile(rel: string, text: string): void {
+    fs.writeFileSync(path.join(this.dir, rel), text);
+  }
+
   /** Runs `pulumi <args>` in the program directory. */
   run(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<RunResult> {
     return runCommand(path.join(cliBinDir(), "pulumi"), [...args, "--non-interactive"], {

@@ -31,6 +31,28 @@ function secretFile(name: string, make: () => string): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
+/**
+ * The program and the dynamic-provider process load this package by name
+ * (`pulumi-pbx`, `pulumi-pbx/provider/...`). The program could use the package's
+ * self-reference, but the provider process evaluates its serialized code without
+ * a file name, and Node then resolves only through node_modules from the working
+ * directory. So, as `npm link` would, make `node_modules/pulumi-pbx` point at this
+ * package.
+ */
+function linkSelf(): void {
+  const link = path.join(root, "node_modules", "pulumi-pbx");
+  let current: string | undefined;
+  try {
+    current = fs.realpathSync(link);
+  } catch {
+    current = undefined; // missing, or a dangling link
+  }
+  if (current === fs.realpathSync(root)) return;
+  if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
+  else if (fs.existsSync(link)) throw new Error(`${link} exists and is not this package; remove it and run again`);
+  fs.symlinkSync(root, link, "dir");
+}
+
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer().once("error", () => resolve(false)).once("listening", () => srv.close(() => resolve(true)));
@@ -63,6 +85,7 @@ async function main(): Promise<number> {
   const portArg = argv.indexOf("--port");
   const wanted = portArg >= 0 ? Number(argv[portArg + 1]) : 8787;
 
+  linkSelf();
   fs.mkdirSync(path.join(local, "state"), { recursive: true });
   const adminToken = secretFile("admin-token", () => `adm_${randomBytes(24).toString("hex")}`);
   const passphrase = secretFile("passphrase", () => randomBytes(24).toString("base64url"));
@@ -89,6 +112,9 @@ async function main(): Promise<number> {
       PULUMI_CONFIG_PASSPHRASE: passphrase,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      // A plain `pulumi up` type-checks the example (examples/basic/tsconfig.json);
+      // here ts-node only runs it, which halves the time. PULUMI_NODEJS_TRANSPILE_ONLY=false checks.
+      PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
       // The connection comes from the environment, so nothing about this run's
       // port or token lands in a stack file.
       PBX_URL: emu.url,

@@ -45,6 +45,13 @@ export interface MeasureOptions {
   siteToken: string;
   /** `--parallel` for the engine; the CLI's default when undefined. */
   parallel?: number;
+  /**
+   * Set PULUMI_SKIP_CHECKPOINTS: the engine writes the state once at the end
+   * instead of after every step. The local file backend rewrites the whole
+   * state file at each step, which grows quadratically with N and dominates big
+   * runs; skipping isolates the engine's and the provider's own work.
+   */
+  skipCheckpoints?: boolean;
   /** Keep the temporary project (for debugging). */
   keep?: boolean;
   /** Progress lines. */
@@ -87,7 +94,11 @@ export async function measureDeployment(opts: MeasureOptions): Promise<PhaseResu
     opts.variant === "floor"
       ? { "index.js": programText(opts.mix, "./floor"), "floor.js": floorModuleText }
       : { "index.js": programText(opts.mix, "pulumi-pbx") };
-  const project = new BenchProject(`pbx-bench-${opts.variant}-${n}`, files);
+  const project = new BenchProject(
+    `pbx-bench-${opts.variant}-${n}`,
+    files,
+    opts.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
+  );
   const results: PhaseResult[] = [];
   try {
     await project.init({

@@ -54,8 +54,11 @@ export class BenchProject {
   private readonly env: NodeJS.ProcessEnv;
   private readonly stack = "bench";
 
-  /** Writes `files` (relative path → text) as the program; Pulumi.yaml and package.json are added. */
-  constructor(name: string, files: Record<string, string>) {
+  /**
+   * Writes `files` (relative path → text) as the program; Pulumi.yaml and
+   * package.json are added. `env` is added to every CLI call.
+   */
+  constructor(name: string, files: Record<string, string>, env: Record<string, string> = {}) {
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), `pbx-bench-${name}-`));
     this.dir = path.join(this.workDir, "program");
     fs.mkdirSync(this.dir);
@@ -85,6 +88,7 @@ export class BenchProject {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       NO_COLOR: "1",
+      ...env,
     };
   }
 

@@ -24,6 +24,8 @@ export interface RunInfo {
   applyDelay: string;
   /** Description of the engine parallelism (e.g. "pulumi default (8)"). */
   parallel: string;
+  /** How the engine saved state during a command. */
+  checkpoints: string;
   /** 1-minute load average before and after the run. */
   loadBefore: number;
   loadAfter: number;
@@ -175,7 +177,7 @@ export function renderReport(info: RunInfo, sizes: SizeResult[]): string {
       `all cores ${info.busyFraction === undefined ? "–" : (info.busyFraction * 100).toFixed(0) + " %"} busy during the run ` +
       "(the bench's own processes included)",
     `- emulator: ${info.latencyMs} ms latency per request, apply delay ${info.applyDelay}, in-memory store, own process`,
-    `- engine parallelism: ${info.parallel}; run took ${info.wallMinutes.toFixed(1)} min`,
+    `- engine parallelism: ${info.parallel}; state checkpoints: ${info.checkpoints}; run took ${info.wallMinutes.toFixed(1)} min`,
     "",
     "## Cost per command",
     "",

@@ -5,7 +5,8 @@
  * request; the markdown report is printed and written to bench/results/.
  *
  *   npm run bench -- [--sizes 100,1000,3000] [--latency-ms 20] [--quick]
- *                    [--apply-delay-ms MS] [--parallel P] [--out FILE] [--keep]
+ *                    [--apply-delay-ms MS] [--parallel P] [--skip-checkpoints]
+ *                    [--out FILE] [--keep]
  */
 import { execFileSync } from "child_process";
 import { Command } from "commander";
@@ -27,6 +28,7 @@ interface CliOptions {
   applyDelayMs?: string;
   parallel?: string;
   out?: string;
+  skipCheckpoints?: boolean;
   keep?: boolean;
 }
 
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     .option("--apply-delay-ms <ms>", "emulator apply delay (default: the emulator's)")
     .option("--parallel <p>", "engine --parallel (default: the CLI's)")
     .option("--out <file>", "report file (default: bench/results/<date>.md)")
+    .option("--skip-checkpoints", "PULUMI_SKIP_CHECKPOINTS=true: state written once per command, not per step")
     .option("--keep", "keep the temporary Pulumi projects")
     .parse(process.argv)
     .opts<CliOptions>();
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
     try {
       const site = "bench";
       const siteToken = await pbx.createSite(site);
-      const common = { mix, pbx, site, siteToken, parallel, keep: o.keep, log };
+      const common = { mix, pbx, site, siteToken, parallel, skipCheckpoints: o.skipCheckpoints, keep: o.keep, log };
       // The floor first: it also warms the file cache (CLI, @pulumi/pulumi) for both.
       const floor = await measureDeployment({ ...common, variant: "floor" });
       const ours = await measureDeployment({ ...common, variant: "pbx" });
@@ -89,6 +92,9 @@ async function main(): Promise<void> {
       latencyMs,
       applyDelay: applyDelayMs === undefined ? `emulator default (${DEFAULT_APPLY_DELAY_MS} ms)` : `${applyDelayMs} ms`,
       parallel: parallel === undefined ? `pulumi default (${defaultParallelism(pulumiBin)})` : `--parallel ${parallel}`,
+      checkpoints: o.skipCheckpoints
+        ? "skipped (PULUMI_SKIP_CHECKPOINTS=true: the state is written once per command)"
+        : "the local file backend's default (the whole state file rewritten after every step)",
       loadBefore,
       loadAfter: os.loadavg()[0],
       busyFraction: busyFraction(cpuBefore, cpuCounters()),

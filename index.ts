@@ -17,3 +17,4 @@ export type { FunctionKeyArgs } from "./provider/resources/functionKey";
 export { Forwarding } from "./provider/resources/forwarding";
 export type { ForwardingArgs, ForwardStepArgs } from "./provider/resources/forwarding";
 export type { CommonArgs } from "./provider/resources/common";
+export { usersFromXivoCsv, readXivoCsv, XivoCsvError, type XivoCsvOptions, type XivoCsvResources, type XivoCsvProblem } from "./provider/csv";

@@ -1,0 +1,156 @@
+/**
+ * usersFromXivoCsv: what a XiVO file (seed 002) declares, and that a bad file
+ * names every bad row (line, column, rule) and declares nothing.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { XivoCsvError, readXivoCsv, usersFromXivoCsv } from "../../../provider/csv";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+
+let registered: Registered[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `id-${args.name}`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    "csv-unit",
+    "dev",
+  );
+});
+beforeEach(() => {
+  registered = [];
+  pulumi.runtime.setAllConfig({});
+});
+
+/** Waits for the mocks to see every registration, then returns what they saw, by name. */
+async function declared(res: { users: Record<string, pulumi.CustomResource>; incomingNumbers: Record<string, pulumi.CustomResource> }) {
+  const all = [...Object.values(res.users), ...Object.values(res.incomingNumbers)];
+  await new Promise<void>((resolve) => pulumi.all(all.map((r) => r.urn)).apply(() => resolve()));
+  return Object.fromEntries(registered.map((r) => [r.name, r.inputs]));
+}
+
+/** A secret as the engine receives it: wrapped with the secret signature. */
+function secretValue(v: any): unknown {
+  expect(v?.[pulumi.runtime.specialSigKey]).toBe(pulumi.runtime.specialSecretSig);
+  return v.value;
+}
+
+/** The problems a file raises, as `line:column:rule`. */
+function problems(text: string, opts: Parameters<typeof readXivoCsv>[1] = {}): string[] {
+  try {
+    readXivoCsv(text, opts);
+  } catch (err) {
+    if (!(err instanceof XivoCsvError)) throw err;
+    return err.problems.map((p) => `${p.line}:${p.column ?? ""}:${p.rule}`);
+  }
+  return [];
+}
+
+const GOOD = [
+  "entityid|firstname|lastname|language|phonenumber|context|protocol|mobilephonenumber|incallexten|incallcontext|incallringseconds|voicemailname|voicemailmailbox|voicemailpassword|voicemailemail",
+  "1|John|Doe|en_US|1000|default|sip|+32470123456|+3225550100|from-extern|20|John Doe|1000|1234|john@example.com",
+  "1|George|||1001|default|sip||||||||",
+].join("\n");
+
+describe("readXivoCsv", () => {
+  test("the seed's examples are good files", () => {
+    expect(problems("entityid|firstname|lastname|phonenumber|context|protocol\n1|John|Doe|1000|default|sip\n1|George|Clinton|1001|default|sip\n1|Bill|Bush|1002|default|sip")).toEqual([]);
+    expect(problems("entityid|firstname|lastname|language|phonenumber|context|protocol|voicemailname|voicemailmailbox|voicemailpassword\n1|John|Doe|en_US|1000|default|sip|John Doe|1000|1234")).toEqual([]);
+    expect(readXivoCsv(GOOD).map((r) => r.user.extension)).toEqual(["1000", "1001"]);
+  });
+
+  test.each([
+    ["a letter in the extension", "firstname|phonenumber|context|protocol\nA|10a1|default|sip", ["2:phonenumber:extension_digits"]],
+    ["no first name", "firstname|phonenumber|context|protocol\n|1001|default|sip", expect.arrayContaining(["2:firstname:csv_required"])],
+    ["a boolean that is not 0/1", "firstname|phonenumber|context|protocol|enablexfer\nA|1001|default|sip|yes", ["2:enablexfer:csv_bool"]],
+    ["a voicemail without a language", "firstname|phonenumber|context|protocol|voicemailname|voicemailmailbox\nA|1001|default|sip|A|1001", ["2:language:csv_required"]],
+    ["a short PIN", "firstname|language|phonenumber|context|protocol|voicemailname|voicemailmailbox|voicemailpassword\nA|en_US|1001|default|sip|A|1001|12", ["2:voicemailpassword:pin_min_length"]],
+    ["an incall that is not E.164", "firstname|phonenumber|context|protocol|incallexten|incallcontext\nA|1001|default|sip|2050|from-extern", ["2:incallexten:e164"]],
+    ["an unknown column", "firstname|phonenumber|colour\nA|1001|red", ["1:colour:csv_unknown_column"]],
+    ["a row with a missing cell", "firstname|phonenumber|context|protocol\nA|1001|default", ["2::csv_column_count"]],
+  ])("%s", (_what, text, expected) => {
+    expect(problems(text)).toEqual(expected);
+  });
+
+  test("every bad row is reported at once, each on its own line", () => {
+    const text = "firstname|lastname|phonenumber|context|protocol|enablexfer\nAnn|Ok|1001|default|sip|0\nBea|X|10b|default|sip|0\nCid|Y|1003|default|sip|2";
+    expect(problems(text)).toEqual(["3:phonenumber:extension_digits", "4:enablexfer:csv_bool"]);
+    expect(() => readXivoCsv(text, { fileName: "staff.csv" })).toThrow(
+      /staff\.csv: 2 problems on 2 lines; no user was declared from it:\n  staff\.csv line 3, column phonenumber: .*\(rule: extension_digits\)\n  staff\.csv line 4, column enablexfer: .*\(rule: csv_bool\)/,
+    );
+  });
+
+  test("rows that are good alone are checked against the numbering plan and each other", () => {
+    const text = "firstname|phonenumber|context|protocol|incallexten|incallcontext\nA|1001|default|sip|+3225550100|x\nB|1001|default|sip|+3225550100|x\nC|12|default|sip||\nD|1950|default|sip||";
+    expect(problems(text, { numberingPlan: { minLength: 3, maxLength: 4, reserved: [{ from: "1900", to: "1999" }] } })).toEqual([
+      "3:phonenumber:extension_unique",
+      "3:incallexten:number_unique",
+      "4:phonenumber:extension_length",
+      "5:phonenumber:extension_reserved",
+    ]);
+  });
+});
+
+describe("usersFromXivoCsv", () => {
+  test("declares a user per row and an incoming number per incall, ringing its user", async () => {
+    const res = usersFromXivoCsv(GOOD, { userDefaults: { role: "user", department: "Imported" } });
+    expect(Object.keys(res.users)).toEqual(["1000", "1001"]);
+    expect(Object.keys(res.incomingNumbers)).toEqual(["+3225550100"]);
+    const byName = await declared(res);
+    expect(Object.keys(byName).sort()).toEqual(["number-3225550100", "user-1000", "user-1001"]);
+    expect(byName["user-1000"]).toMatchObject({
+      extension: "1000",
+      firstName: "John",
+      lastName: "Doe",
+      language: "en_US",
+      mobileNumber: "+32470123456",
+      email: "john@example.com",
+      role: "user",
+      department: "Imported",
+    });
+    // The PIN stays secret (pbx.User wraps voicemail and portal).
+    expect(secretValue(byName["user-1000"].voicemail)).toEqual({ enabled: true, pin: "1234" });
+    // Unset columns stay unmanaged: no empty last name, no empty mobile number.
+    expect(byName["user-1001"]).not.toHaveProperty("lastName");
+    expect(byName["user-1001"]).not.toHaveProperty("mobileNumber");
+    expect(secretValue(byName["user-1001"].voicemail)).toEqual({ enabled: false });
+    expect(byName["number-3225550100"]).toMatchObject({
+      number: "+3225550100",
+      destination: { type: "user", userId: "id-user-1000" },
+      ringSeconds: 20,
+    });
+  });
+
+  test("site, name prefix and adopt go to every resource", async () => {
+    const byName = await declared(usersFromXivoCsv(GOOD, { site: "paris", namePrefix: "paris-", adopt: true }));
+    expect(Object.keys(byName).sort()).toEqual(["paris-number-3225550100", "paris-user-1000", "paris-user-1001"]);
+    for (const inputs of Object.values(byName)) expect(inputs).toMatchObject({ site: "paris", adopt: true });
+  });
+
+  test("a bad file throws before declaring anything", async () => {
+    const bad = GOOD + "\n1|Bad|Row||12x4|default|sip||||||||";
+    expect(() => usersFromXivoCsv(bad, { fileName: "users.csv" })).toThrow(/users\.csv line 4, column phonenumber: .*\(rule: extension_digits\)/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(registered).toEqual([]);
+  });
+
+  test("the numbering plan comes from the site's pbx:sites entry, else pbx:numberingPlan", () => {
+    const text = "firstname|phonenumber|context|protocol\nA|55|default|sip";
+    pulumi.runtime.setAllConfig({ "pbx:numberingPlan": JSON.stringify({ minLength: 2, maxLength: 4, reserved: [] }) });
+    expect(() => usersFromXivoCsv(text, { site: "lyon" })).not.toThrow();
+    pulumi.runtime.setAllConfig(
+      { "pbx:sites": JSON.stringify({ lyon: { token: "t", numberingPlan: { minLength: 3, maxLength: 4, reserved: [] } } }) },
+      ["pbx:sites"],
+    );
+    expect(() => usersFromXivoCsv(text, { site: "lyon" })).toThrow(/line 2, column phonenumber: extension "55" must be 3–4 digits \(rule: extension_length\)/);
+  });
+});

@@ -9,39 +9,22 @@
  * ```
  */
 import { ApplyResult, ApplyStatus, ImportResult } from "../schemas/system";
-import { RetryPolicy } from "../retry";
 import { ApplyOptions, applyChanges, applyStatus } from "./apply";
 import { CreateOptions } from "./collection";
 import { SiteContext, siteContext } from "./context";
 import { ForwardingsApi } from "./forwardings";
 import { FunctionKeysApi } from "./functionKeys";
-import { HttpCore } from "./http";
+import { HttpCore, HttpCoreOptions } from "./http";
 import { importUsers } from "./importUsers";
 import { IncomingNumbersApi } from "./incomingNumbers";
 import { SitesApi } from "./sites";
 import { UserGroupsApi } from "./userGroups";
 import { UsersApi } from "./users";
 
-/** How to reach a PBX site. */
-export interface PbxClientOptions {
-  /** Base URL of the PBX (API v1 paths are appended), e.g. `http://127.0.0.1:8080`. */
-  url: string;
-  /** Bearer token for the site, or an admin token. Never appears in errors. */
-  token: string;
+/** How to reach a PBX site: the connection settings of the HTTP core, plus the site. */
+export interface PbxClientOptions extends HttpCoreOptions {
   /** The site (tenant) every per-site call addresses. */
   site: string;
-  /** Overrides of `defaultRetryPolicy`. */
-  retry?: Partial<RetryPolicy>;
-  /** Deadline of one attempt, default 30 s (apply: at least 120 s). */
-  timeoutMs?: number;
-  /** Requests in flight at once for this client, default 8. */
-  maxConcurrency?: number;
-  /** `User-Agent` header. */
-  userAgent?: string;
-  /** Wait between retries (tests record the delays instead of waiting). */
-  sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1) (tests make backoff deterministic). */
-  random?: () => number;
 }
 
 /** The API of one PBX site. Safe to share between concurrent callers. */

@@ -18,7 +18,7 @@ export interface ForwardStepArgs {
   userId?: pulumi.Input<string>;
   /** … or an external number (E.164). */
   number?: pulumi.Input<string>;
-  /** How long this step rings before the next. */
+  /** How long this step rings before the next, 5–300 s (default 20). */
   ringSeconds?: pulumi.Input<number>;
 }
 

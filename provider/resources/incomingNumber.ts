@@ -24,7 +24,7 @@ export interface IncomingNumberArgs extends CommonArgs {
   number: pulumi.Input<string>;
   /** Where calls to the number go. */
   destination: pulumi.Input<DestinationArgs>;
-  /** How long the destination rings before the call falls through. */
+  /** How long the destination rings before the call falls through, 5–300 s (default 30). */
   ringSeconds?: pulumi.Input<number>;
   /** Free text shown in the console. */
   description?: pulumi.Input<string>;

@@ -21,8 +21,6 @@ export interface VoicemailArgs {
   pin?: pulumi.Input<string>;
   /** Rings before the call goes to voicemail, 2–10; the PBX default is 4 (seed 001). */
   ringsBeforeVoicemail?: pulumi.Input<number>;
-  /** Address that receives voicemail messages by e-mail. */
-  email?: pulumi.Input<string>;
 }
 
 /** The user's login to the self-service portal. */
@@ -38,15 +36,15 @@ export interface UserArgs extends CommonArgs {
   extension: pulumi.Input<string>;
   /** First name (must not be empty). */
   firstName: pulumi.Input<string>;
-  /** Last name (must not be empty). */
-  lastName: pulumi.Input<string>;
+  /** Last name. */
+  lastName?: pulumi.Input<string>;
   /** E-mail address (voicemail to e-mail, portal invitations). */
   email?: pulumi.Input<string>;
   /** Mobile number in E.164, e.g. +32470123456 (Axivox "GSM number"); spaces and a 00 prefix are normalised. */
   mobileNumber?: pulumi.Input<string>;
   /** Department shown in the directory. */
   department?: pulumi.Input<string>;
-  /** Language of prompts and the portal, e.g. "en", "fr", "nl". */
+  /** Locale of prompts and the portal, XiVO style (seed 002): "en_US", "fr_FR", "nl_BE" … */
   language?: pulumi.Input<string>;
   /** Listed in the company directory. */
   directoryListed?: pulumi.Input<boolean>;
@@ -62,16 +60,14 @@ export interface UserArgs extends CommonArgs {
   outgoingCallerId?: pulumi.Input<string>;
   /** Voicemail settings. */
   voicemail?: pulumi.Input<VoicemailArgs>;
-  /** Portal role / scope (seed 004), e.g. "user" or "admin". */
-  role?: pulumi.Input<string>;
-  /** Fine-grained portal permissions (seed 000 Permissions tab), e.g. ["userPortal"]. */
+  /** Portal role / scope (seeds 001, 003, 004): "noPortal", "user" (the PBX default), "agent", "supervisor", "receptionist", "siteManager" or "admin". */
+  role?: pulumi.Input<"noPortal" | "user" | "agent" | "supervisor" | "receptionist" | "siteManager" | "admin">;
+  /** Fine-grained portal permissions, the seed 000 Permissions tab: "userPortal", "userManagement", "incomingNumberManagement", "callList", "applyChanges" … (see sdk/schemas/user.ts). */
   permissions?: pulumi.Input<pulumi.Input<string>[]>;
   /** Self-service portal login. */
   portal?: pulumi.Input<PortalArgs>;
-  /** Number of programmable keys of the user's phone (default 20); bounds FunctionKey positions. */
+  /** Number of programmable keys of the user's phone, 1–100 (default: the site's, 20); bounds FunctionKey positions. */
   keyCount?: pulumi.Input<number>;
-  /** License type (seed 001), where the PBX sells several. */
-  licenseType?: pulumi.Input<string>;
 }
 
 const provider = makeProvider("pulumi-pbx/provider/resources/user");

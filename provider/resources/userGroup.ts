@@ -14,9 +14,9 @@ export interface UserGroupArgs extends CommonArgs {
   name: pulumi.Input<string>;
   /** Member user ids, all of the same site (order matters for the "inOrder" strategy). */
   members?: pulumi.Input<pulumi.Input<string>[]>;
-  /** How members ring, e.g. "allAtOnce" or "inOrder". */
-  ringStrategy?: pulumi.Input<string>;
-  /** How long the group rings before the call falls through. */
+  /** How members ring: "allAtOnce" (the PBX default) or "inOrder" (seeds 000, 003). */
+  ringStrategy?: pulumi.Input<"allAtOnce" | "inOrder">;
+  /** How long each member (inOrder) or the group (allAtOnce) rings, 5–300 s (default 20). */
   ringSeconds?: pulumi.Input<number>;
 }
 

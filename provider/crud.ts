@@ -65,6 +65,22 @@ function contextError(kind: string, key: string, err: unknown): Error {
   return wrapped;
 }
 
+/** The API body of checked inputs: without `site` and `adopt` (and the path's own fields, e.g. `userId`). */
+export function apiBody<A extends { site: string; adopt?: boolean }, K extends keyof A = never>(args: A, ...inPath: K[]): Omit<A, "site" | "adopt" | K> {
+  const omit = new Set<PropertyKey>(["site", "adopt", ...inPath]);
+  return Object.fromEntries(Object.entries(args).filter(([k]) => !omit.has(k))) as Omit<A, "site" | "adopt" | K>;
+}
+
+/**
+ * Outputs of a live object: everything but the bookkeeping that changes without
+ * the object changing (`applied` flips on apply, timestamps), which would show as
+ * drift on every refresh.
+ */
+export function liveOutputs<T extends { id: string; applied: boolean; createdAt: string; updatedAt: string }>(api: T): Record<string, any> {
+  const { id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest } = api;
+  return rest;
+}
+
 export function crudOps<Args extends { site: string; adopt?: boolean }, Api>(a: Adapter<Args, Api>) {
   return {
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {

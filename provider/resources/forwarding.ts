@@ -8,7 +8,7 @@ import type { PbxClient } from "../../sdk/client";
 import { PbxNotFoundError } from "../../sdk/errors";
 import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
 import { FORWARDING_LISTS, Forwarding as ApiForwarding, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
-import { AlreadyExists, crudOps } from "../crud";
+import { AlreadyExists, apiBody, crudOps, liveOutputs } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -59,11 +59,6 @@ export class Forwarding extends pulumi.dynamic.Resource {
 const ArgsSchema = ForwardingCreateSchema.safeExtend({ userId: IdSchema, site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
 type Checked = z.output<typeof ArgsSchema> & { site: string };
 
-function body(a: Checked) {
-  const { site: _s, adopt: _a, userId: _u, ...rest } = a;
-  return rest;
-}
-
 /** A user's forwarding, or undefined when the user has none (or only the PBX's default "off"). */
 async function getForwarding(c: PbxClient, userId: string): Promise<ApiForwarding | undefined> {
   return c.forwardings.get(userId).catch((e: unknown) => {
@@ -81,14 +76,14 @@ const crud = crudOps<Checked, ApiForwarding>({
     // One forwarding per user, and PUT would replace one set in the console: look first.
     const existing = await getForwarding(c, a.userId);
     if (existing && existing.mode !== "off") throw new AlreadyExists({ type: "Forwarding", id: a.userId });
-    return c.forwardings.put(a.userId, body(a));
+    return c.forwardings.put(a.userId, apiBody(a, "userId"));
   },
   find: (c, a) => getForwarding(c, a.userId),
   get: (c, id) => c.forwardings.get(id),
-  update: (c, _id, a, revision) => c.forwardings.put(a.userId, body(a), { ifMatch: revision }),
+  update: (c, _id, a, revision) => c.forwardings.put(a.userId, apiBody(a, "userId"), { ifMatch: revision }),
   remove: (c, id) => c.forwardings.delete(id),
   idOf: (f) => f.userId,
-  toOutputs: ({ id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest }) => rest,
+  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {

@@ -8,7 +8,7 @@ import type { PbxClient } from "../../sdk/client";
 import { PbxNotFoundError } from "../../sdk/errors";
 import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
 import { FunctionKey as ApiFunctionKey, FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas/functionKey";
-import { AlreadyExists, crudOps } from "../crud";
+import { AlreadyExists, apiBody, crudOps, liveOutputs } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -62,11 +62,6 @@ function parseId(id: string): [string, number] {
   return [id.slice(0, cut), Number(id.slice(cut + 1))];
 }
 
-function body(a: Checked) {
-  const { site: _s, adopt: _a, userId: _u, position: _p, ...rest } = a;
-  return rest;
-}
-
 async function getKey(c: PbxClient, userId: string, position: number): Promise<ApiFunctionKey | undefined> {
   return c.functionKeys.get(userId, position).catch((e: unknown) => {
     if (e instanceof PbxNotFoundError) return undefined;
@@ -84,14 +79,14 @@ const crud = crudOps<Checked, ApiFunctionKey>({
     // PUT would replace a key set in the console: look first.
     const existing = await getKey(c, a.userId, a.position);
     if (existing) throw new AlreadyExists({ type: "FunctionKey", id: keyId(a.userId, a.position) });
-    return c.functionKeys.put(a.userId, a.position, body(a));
+    return c.functionKeys.put(a.userId, a.position, apiBody(a, "userId", "position"));
   },
   find: (c, a) => getKey(c, a.userId, a.position),
   get: (c, id) => c.functionKeys.get(...parseId(id)),
-  update: (c, id, a, revision) => c.functionKeys.put(a.userId, a.position, body(a), { ifMatch: revision }),
+  update: (c, id, a, revision) => c.functionKeys.put(a.userId, a.position, apiBody(a, "userId", "position"), { ifMatch: revision }),
   remove: (c, id) => c.functionKeys.delete(...parseId(id)),
   idOf: (k) => keyId(k.userId, k.position),
-  toOutputs: ({ id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest }) => rest,
+  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {

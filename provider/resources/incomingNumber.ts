@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { SiteNameSchema } from "../../sdk/schemas/common";
 import { IncomingNumber as ApiIncomingNumber, IncomingNumberCreateSchema } from "../../sdk/schemas/incomingNumber";
-import { crudOps } from "../crud";
+import { apiBody, crudOps, liveOutputs } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -49,23 +49,18 @@ export class IncomingNumber extends pulumi.dynamic.Resource {
 const ArgsSchema = IncomingNumberCreateSchema.extend({ site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
 type Checked = z.output<typeof ArgsSchema> & { site: string };
 
-function body(a: Checked) {
-  const { site: _s, adopt: _a, ...rest } = a;
-  return rest;
-}
-
 const crud = crudOps<Checked, ApiIncomingNumber>({
   kind: "IncomingNumber",
   naturalKey: (a) => `number ${a.number}`,
   diff: { replaceOn: ["site", "number"] },
   inputKeys: ["site", "number", "destination", "ringSeconds", "description"],
-  create: (c, a) => c.incomingNumbers.create(body(a)),
+  create: (c, a) => c.incomingNumbers.create(apiBody(a)),
   find: (c, a) => c.incomingNumbers.findByNumber(a.number),
   get: (c, id) => c.incomingNumbers.get(id),
-  update: (c, id, a, revision) => c.incomingNumbers.update(id, body(a), { ifMatch: revision }),
+  update: (c, id, a, revision) => c.incomingNumbers.update(id, apiBody(a), { ifMatch: revision }),
   remove: (c, id) => c.incomingNumbers.delete(id),
   idOf: (n) => n.id,
-  toOutputs: ({ id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest }) => rest,
+  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {

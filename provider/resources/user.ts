@@ -9,7 +9,7 @@ import { SiteNameSchema } from "../../sdk/schemas/common";
 import { checkExtensionRule } from "../../sdk/schemas/site";
 import { User as ApiUser, UserCreate, UserCreateSchema } from "../../sdk/schemas/user";
 import { numberingPlanOf } from "../config";
-import { crudOps } from "../crud";
+import { apiBody, crudOps, liveOutputs } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited, withSecretOutputs } from "./common";
 
@@ -132,13 +132,10 @@ const inputKeys = [
   "portal", "keyCount",
 ] as const;
 
-function body(args: CheckedUser): UserCreate {
-  const { site: _site, adopt: _adopt, ...rest } = args;
-  return rest;
-}
+const body = (args: CheckedUser): UserCreate => apiBody(args);
 
 function toOutputs(u: ApiUser, known: Record<string, any>): Record<string, any> {
-  const { id: _id, applied: _applied, createdAt: _c, updatedAt: _u, portal, ...rest } = u;
+  const { portal, ...rest } = liveOutputs(u) as ApiUser;
   // The portal password is write-only: keep the one we sent while the PBX says one is set,
   // so a console reset that clears it shows as drift.
   const password = portal.passwordSet ? known.portal?.password : undefined;

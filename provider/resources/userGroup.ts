@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { SiteNameSchema } from "../../sdk/schemas/common";
 import { UserGroup as ApiUserGroup, UserGroupCreateSchema } from "../../sdk/schemas/userGroup";
-import { crudOps } from "../crud";
+import { apiBody, crudOps, liveOutputs } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -39,23 +39,18 @@ export class UserGroup extends pulumi.dynamic.Resource {
 const ArgsSchema = UserGroupCreateSchema.extend({ site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
 type Checked = z.output<typeof ArgsSchema> & { site: string };
 
-function body(a: Checked) {
-  const { site: _s, adopt: _a, ...rest } = a;
-  return rest;
-}
-
 const crud = crudOps<Checked, ApiUserGroup>({
   kind: "UserGroup",
   naturalKey: (a) => `name "${a.name}"`,
   diff: { replaceOn: ["site"] },
   inputKeys: ["site", "name", "members", "ringStrategy", "ringSeconds"],
-  create: (c, a) => c.userGroups.create(body(a)),
+  create: (c, a) => c.userGroups.create(apiBody(a)),
   find: (c, a) => c.userGroups.findByName(a.name),
   get: (c, id) => c.userGroups.get(id),
-  update: (c, id, a, revision) => c.userGroups.update(id, body(a), { ifMatch: revision }),
+  update: (c, id, a, revision) => c.userGroups.update(id, apiBody(a), { ifMatch: revision }),
   remove: (c, id) => c.userGroups.delete(id),
   idOf: (g) => g.id,
-  toOutputs: ({ id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest }) => rest,
+  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {

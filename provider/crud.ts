@@ -97,7 +97,9 @@ export function crudOps<Args extends { site: string; adopt?: boolean }, Api>(a: 
       } catch (err) {
         if (!(err instanceof PbxConflictError || err instanceof AlreadyExists)) throw contextError(a.kind, key, err);
         const existing = await a.find(client, args);
-        if (!args.adopt || !existing) {
+        // A conflict on another rule (the same key twice on one user) is not ours to adopt.
+        if (!existing) throw contextError(a.kind, key, err);
+        if (!args.adopt) {
           const holder = err.existing?.id ? ` (${err.existing.type ?? a.kind} ${err.existing.id})` : "";
           throw new Error(
             `${a.kind} (${key}): ${key} already exists on site "${args.site}"${holder}. ` +

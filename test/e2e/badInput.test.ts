@@ -94,3 +94,47 @@ describe("bad input is rejected at preview, naming resource, field and rule", ()
     expect(await pbx.console("ghent").users.listAll()).toEqual([]);
   });
 });
+
+describe("rules that need the PBX's data are enforced at up, with a clear error", () => {
+  let pbx: RunningPbx;
+  let project: PulumiProject;
+
+  beforeAll(async () => {
+    pbx = await startPbx({ applyDelayMs: 20 });
+    const token = await pbx.createSite("namur");
+    project = PulumiProject.create({ name: "pbx-rules", files: { "index.js": program } });
+    await project.initStack("dev");
+    await project.setConfig("pbx:url", pbx.url);
+    await project.setConfig("pbx:token", token, { secret: true });
+    await project.setConfig("pbx:site", "namur");
+  }, 120_000);
+  afterAll(async () => {
+    project?.cleanup();
+    await pbx?.close();
+  });
+
+  const program = `const pbx = require("pulumi-pbx");
+const ann = new pbx.User("ann", { extension: "3001", firstName: "Ann", keyCount: 10 });
+const ben = new pbx.User("ben", { extension: "3002", firstName: "Ben" });
+new pbx.FunctionKey("ann-11", { userId: ann.id, position: 11, type: "switch" });
+const first = new pbx.FunctionKey("ann-1", { userId: ann.id, position: 1, type: "blf", targetUserId: ben.id });
+new pbx.FunctionKey("ann-2", { userId: ann.id, position: 2, type: "blf", targetUserId: ben.id }, { dependsOn: [first] });
+`;
+
+  test("a key past the user's key count is refused by the PBX, naming the resource and rule", async () => {
+    const r = await project.up();
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/FunctionKey \(ann-11\)[\s\S]*position 11 is beyond the user's 10 keys/);
+  });
+
+  test("the same key twice on one user is refused; nothing half-written", async () => {
+    // The engine stops scheduling after the first failure, so one refusal per run.
+    project.writeFile("index.js", program.replace(/^new pbx.FunctionKey\("ann-11".*$/m, ""));
+    const r = await project.up();
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/FunctionKey \(ann-2\)[\s\S]*same blf key already exists at position 1/);
+    const ann = (await pbx.console("namur").users.findByExtension("3001"))!;
+    const keys = await pbx.console("namur").functionKeys.list(ann.id);
+    expect(keys.map((k) => k.position)).toEqual([1]);
+  });
+});

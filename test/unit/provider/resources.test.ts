@@ -25,6 +25,11 @@ beforeEach(() => {
   void configure({ get: (k) => config[k] });
 });
 afterEach(() => nock.cleanAll());
+// Jest runs every file in one process here: leave no interceptor behind for the next file.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe("check", () => {
   test("normalises, fills the default site, keeps only what the program set", async () => {

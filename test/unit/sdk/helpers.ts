@@ -119,7 +119,11 @@ export function page<T>(items: T[], total = items.length, pageNo = 1, pageSize =
 export function useNock(): void {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // Jest may run every file in one process: leave no interceptor behind for the next file.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 }
 
 /** One scripted answer of a {@link scriptedServer}: a status and JSON body, or a dropped connection. */

@@ -8,11 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 
-/** The repository root, from the source (scripts/) or the build (dist/scripts/). */
-function findRoot(dir: string): string {
-  return fs.existsSync(path.join(dir, "package.json")) ? dir : findRoot(path.dirname(dir));
-}
-const root = findRoot(path.resolve(__dirname, ".."));
+import { repoRoot as root } from "./pulumiCli";
 const resourcesDir = path.join(root, "provider", "resources");
 const order = ["user", "incomingNumber", "userGroup", "functionKey", "forwarding"];
 

@@ -16,10 +16,11 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { startEmulator } from "../emulator";
+import { cliBinDir, repoRoot } from "./pulumiCli";
 import { PbxClient } from "../sdk/client";
 import { PbxConflictError } from "../sdk/errors";
 
-const root = path.resolve(__dirname, "..", "..");
+const root = repoRoot;
 const local = path.join(root, ".pulumi-local");
 const SITE = "office";
 const STACK = "office";
@@ -60,15 +61,10 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function pulumiBin(): string {
-  const version = require(path.join(root, "package.json")).devDependencies.pulumi;
-  const home = process.env.PULUMI_HOME ?? path.join(require("os").homedir(), ".pulumi");
-  return path.join(home, "versions", version, "bin");
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv, quiet = false): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(pulumiBin(), "pulumi"), args, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(path.join(cliBinDir(), "pulumi"), args, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
     child.stdout.on("data", (d) => {
       stdout += d;
@@ -107,7 +103,7 @@ async function main(): Promise<number> {
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PATH: `${pulumiBin()}${path.delimiter}${process.env.PATH ?? ""}`,
+      PATH: `${cliBinDir()}${path.delimiter}${process.env.PATH ?? ""}`,
       PULUMI_BACKEND_URL: `file://${path.join(local, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: passphrase,
       PULUMI_SKIP_UPDATE_CHECK: "true",

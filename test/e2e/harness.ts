@@ -10,22 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
-
-/** The pinned CLI version (the npm `pulumi` launcher's version). */
-export const cliVersion: string = require(path.join(repoRoot, "package.json")).devDependencies.pulumi;
-
-/** Where the pinned CLI, language host and dynamic-provider launcher live. */
-export function cliBinDir(): string {
-  const home = process.env.PULUMI_CLI_HOME ?? path.join(os.homedir(), ".pulumi");
-  const dir = path.join(home, "versions", cliVersion, "bin");
-  for (const exe of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"]) {
-    if (!fs.existsSync(path.join(dir, exe))) {
-      throw new Error(`${exe} v${cliVersion} is not in ${dir}: run \`npm run pulumi:ensure\` first`);
-    }
-  }
-  return dir;
-}
+export { cliBinDir, cliVersion, repoRoot } from "../../scripts/pulumiCli";
+import { cliBinDir, repoRoot } from "../../scripts/pulumiCli";
 
 export interface RunResult {
   /** The CLI's exit code (7 from `preview --expect-no-changes` means changes were found). */

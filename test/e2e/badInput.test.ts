@@ -3,7 +3,7 @@
  * message that names the resource, the field and the rule.
  */
 import { PulumiProject } from "./harness";
-import { RunningPbx, startPbx, writeCount } from "./pbx";
+import { RunningPbx, projectOnSite, startPbx, writeCount } from "./pbx";
 
 interface Case {
   name: string;
@@ -52,12 +52,7 @@ describe("bad input is rejected at preview, naming resource, field and rule", ()
 
   beforeAll(async () => {
     pbx = await startPbx();
-    const token = await pbx.createSite("ghent");
-    project = PulumiProject.create({ name: "bad-input", files: { "index.js": programOf("") } });
-    await project.initStack("dev");
-    await project.setConfig("pbx:url", pbx.url);
-    await project.setConfig("pbx:token", token, { secret: true });
-    await project.setConfig("pbx:site", "ghent");
+    ({ project } = await projectOnSite(pbx, "ghent", { name: "bad-input", files: { "index.js": programOf("") } }));
     await project.setConfig("pbx:numberingPlan", JSON.stringify({ minLength: 2, maxLength: 6, reserved: [{ from: "1900", to: "1999" }] }));
     // The engine stops at the first resource whose check fails, so one preview per case.
     for (const c of cases) {
@@ -101,12 +96,7 @@ describe("rules that need the PBX's data are enforced at up, with a clear error"
 
   beforeAll(async () => {
     pbx = await startPbx({ applyDelayMs: 20 });
-    const token = await pbx.createSite("namur");
-    project = PulumiProject.create({ name: "pbx-rules", files: { "index.js": program } });
-    await project.initStack("dev");
-    await project.setConfig("pbx:url", pbx.url);
-    await project.setConfig("pbx:token", token, { secret: true });
-    await project.setConfig("pbx:site", "namur");
+    ({ project } = await projectOnSite(pbx, "namur", { name: "pbx-rules", files: { "index.js": program } }));
   }, 120_000);
   afterAll(async () => {
     project?.cleanup();

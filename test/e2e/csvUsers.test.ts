@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { PulumiProject, expectCode, repoRoot } from "./harness";
-import { RunningPbx, startPbx } from "./pbx";
+import { RunningPbx, projectOnSite, startPbx } from "./pbx";
 
 const SITE = "office";
 const HEADER = "entityid|firstname|lastname|language|phonenumber|context|protocol|enablexfer|incallexten|incallcontext|voicemailname|voicemailmailbox|voicemailpassword";
@@ -30,12 +30,7 @@ describe("examples/csv-users", () => {
 
   beforeAll(async () => {
     pbx = await startPbx({ applyDelayMs: 50 });
-    const token = await pbx.createSite(SITE);
-    project = PulumiProject.create({ name: "pbx-csv-users", fromDir: path.join(repoRoot, "examples", "csv-users"), files: { "bad.csv": BAD } });
-    await project.initStack("dev");
-    await project.setConfig("pbx:url", pbx.url);
-    await project.setConfig("pbx:token", token, { secret: true });
-    await project.setConfig("pbx:site", SITE);
+    ({ project } = await projectOnSite(pbx, SITE, { name: "pbx-csv-users", fromDir: path.join(repoRoot, "examples", "csv-users"), files: { "bad.csv": BAD } }));
   }, 60_000);
   afterAll(async () => {
     project?.cleanup();

@@ -4,7 +4,7 @@
  * still converges, and no natural key exists twice.
  */
 import { PulumiProject, expectCode } from "./harness";
-import { RunningPbx, startPbx } from "./pbx";
+import { RunningPbx, projectOnSite, startPbx } from "./pbx";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -25,12 +25,7 @@ describe("up converges against a faulty, rate-limited PBX", () => {
 
   beforeAll(async () => {
     pbx = await startPbx({ applyDelayMs: 50, faults: { errorRate: 0.1, resetRate: 0.1, rateLimit: { perSecond: 40 } } });
-    const token = await pbx.createSite("liege");
-    project = PulumiProject.create({ name: "faults", files: { "index.js": program } });
-    await project.initStack("dev");
-    await project.setConfig("pbx:url", pbx.url);
-    await project.setConfig("pbx:token", token, { secret: true });
-    await project.setConfig("pbx:site", "liege");
+    ({ project } = await projectOnSite(pbx, "liege", { name: "faults", files: { "index.js": program } }));
   }, 120_000);
   afterAll(async () => {
     project?.cleanup();

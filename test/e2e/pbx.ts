@@ -4,6 +4,7 @@
  */
 import { startEmulator } from "../../emulator";
 import { PbxClient } from "../../sdk/client";
+import { ProjectOptions, PulumiProject } from "./harness";
 
 export interface RunningPbx {
   url: string;
@@ -41,4 +42,15 @@ export function writeCount(m: { requests: Record<string, number> }): number {
   return Object.entries(m.requests)
     .filter(([route]) => !route.startsWith("GET ") && !route.includes("/apply"))
     .reduce((n, [, c]) => n + c, 0);
+}
+
+/** A program whose stack `dev` manages `site` on this PBX with the site's own token (secret config). */
+export async function projectOnSite(pbx: RunningPbx, site: string, options: ProjectOptions): Promise<{ project: PulumiProject; token: string }> {
+  const token = await pbx.createSite(site);
+  const project = PulumiProject.create(options);
+  await project.initStack("dev");
+  await project.setConfig("pbx:url", pbx.url);
+  await project.setConfig("pbx:token", token, { secret: true });
+  await project.setConfig("pbx:site", site);
+  return { project, token };
 }

@@ -5,7 +5,7 @@
  * state, and destroy.
  */
 import { PulumiProject, expectCode } from "./harness";
-import { RunningPbx, startPbx, writeCount } from "./pbx";
+import { RunningPbx, projectOnSite, startPbx, writeCount } from "./pbx";
 
 const SITE = "brussels";
 
@@ -55,12 +55,7 @@ describe("pbx resources through the real engine", () => {
 
   beforeAll(async () => {
     pbx = await startPbx({ applyDelayMs: 50 });
-    siteToken = await pbx.createSite(SITE);
-    project = PulumiProject.create({ name: "office", files: { "index.js": officeProgram } });
-    await project.initStack("dev");
-    await project.setConfig("pbx:url", pbx.url);
-    await project.setConfig("pbx:token", siteToken, { secret: true });
-    await project.setConfig("pbx:site", SITE);
+    ({ project, token: siteToken } = await projectOnSite(pbx, SITE, { name: "office", files: { "index.js": officeProgram } }));
   }, 60_000);
   afterAll(async () => {
     project?.cleanup();

@@ -11,7 +11,7 @@
  * - delete of a missing object is already done.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { PbxClient } from "../sdk/client";
+import type { PbxClient } from "../sdk/drivers/apiv1/client";
 import { PbxConflictError, PbxNotFoundError, PbxPreconditionFailedError } from "../sdk/errors";
 import { DiffSpec, diffManaged, withoutProvider } from "./framework";
 import { applied, clientFor } from "./runtime";

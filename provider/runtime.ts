@@ -9,7 +9,7 @@
  * provider may arrive while `configure` is still running. Every operation awaits
  * `settings()` instead of assuming `configure` has finished.
  */
-import { PbxClient } from "../sdk/client";
+import { PbxClient } from "../sdk/drivers/apiv1/client";
 import { ApplyCoalescer } from "./applyCoalescer";
 import { ConfigSource, Connection, Settings, connectionFor, readSettings } from "./config";
 

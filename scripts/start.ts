@@ -17,7 +17,7 @@ import * as net from "net";
 import * as path from "path";
 import { startEmulator } from "../emulator";
 import { cliBinDir, repoRoot } from "./pulumiCli";
-import { PbxClient } from "../sdk/client";
+import { PbxClient } from "../sdk/drivers/apiv1/client";
 import { PbxConflictError } from "../sdk/errors";
 
 const root = repoRoot;

@@ -3,7 +3,7 @@
  * doc viewers work without credentials.
  */
 import type { FastifyInstance } from "fastify";
-import { buildOpenApiDocument } from "../../sdk/openapi";
+import { buildOpenApiDocument } from "../../sdk/drivers/apiv1/openapi";
 import type { Pbx } from "../context";
 
 /** Register `/healthz`, `/metrics` and `/api/v1/openapi.json`. */

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { PbxClient } from "../../sdk/client";
+import type { PbxClient } from "../../sdk/drivers/apiv1/client";
 import { PbxNotFoundError } from "../../sdk/errors";
 import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
 import { FunctionKey as ApiFunctionKey, FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas/functionKey";

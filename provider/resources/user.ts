@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { PbxClient } from "../../sdk/client";
+import type { PbxClient } from "../../sdk/drivers/apiv1/client";
 import { SiteNameSchema } from "../../sdk/schemas/common";
 import { checkExtensionRule } from "../../sdk/schemas/site";
 import { User as ApiUser, UserCreate, UserCreateSchema } from "../../sdk/schemas/user";

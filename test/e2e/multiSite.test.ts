@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PbxApiError } from "../../sdk/errors";
-import { PbxClient } from "../../sdk/client";
+import { PbxClient } from "../../sdk/drivers/apiv1/client";
 import { PulumiProject, expectCode, repoRoot } from "./harness";
 import { RunningPbx, startPbx } from "./pbx";
 

@@ -3,7 +3,7 @@
  * at the PBX behind Pulumi's back the way a console user would.
  */
 import { startEmulator } from "../../emulator";
-import { PbxClient } from "../../sdk/client";
+import { PbxClient } from "../../sdk/drivers/apiv1/client";
 import { ProjectOptions, PulumiProject } from "./harness";
 
 export interface RunningPbx {

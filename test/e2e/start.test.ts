@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator } from "../../emulator";
-import { PbxClient } from "../../sdk/client";
+import { PbxClient } from "../../sdk/drivers/apiv1/client";
 import { RunResult, cliBinDir, repoRoot, runCommand } from "./harness";
 
 /** A resource change in the CLI's summary (`+ 23 created`, `~ 1 updated`, …). */

@@ -6,7 +6,7 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
 import nock from "nock";
-import { PbxClient, PbxClientOptions } from "../../../sdk/client";
+import { PbxClient, PbxClientOptions } from "../../../sdk/drivers/apiv1/client";
 import type { FunctionKey, IncomingNumber, User, UserGroup } from "../../../sdk/schemas";
 
 export const TOKEN = "tok_s3cr3t-never-print-me";

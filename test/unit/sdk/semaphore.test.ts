@@ -2,7 +2,7 @@
  * The concurrency limit: never more than `limit` tasks at once, in arrival order.
  */
 import nock from "nock";
-import { Semaphore } from "../../../sdk/client/semaphore";
+import { Semaphore } from "../../../sdk/drivers/apiv1/client/semaphore";
 import { apiUser, testClient, useNock } from "./helpers";
 
 useNock();

@@ -1,7 +1,7 @@
 /**
  * `/sites/{site}/user-groups`: groups of users a call can ring.
  */
-import { UserGroup, UserGroupCreate, UserGroupSchema, UserGroupUpdate, UserGroupUpdateSchema } from "../schemas/userGroup";
+import { UserGroup, UserGroupCreate, UserGroupSchema, UserGroupUpdate, UserGroupUpdateSchema } from "../../../schemas/userGroup";
 import { Collection } from "./collection";
 import { SiteContext } from "./context";
 

@@ -4,7 +4,7 @@
  * is a subclass that names its path segment and schemas and adds its `find…`.
  */
 import type { z } from "zod";
-import { Page, PageQuery, pageSchema } from "../schemas/page";
+import { Page, PageQuery, pageSchema } from "../../../schemas/page";
 import { IfMatch } from "./http";
 import { SiteContext, pathOf } from "./context";
 import { collectAll } from "./paging";

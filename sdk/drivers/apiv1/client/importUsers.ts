@@ -1,7 +1,7 @@
 /**
  * `/sites/{site}/import/users`: the XiVO pipe-separated CSV bulk import (seed 002).
  */
-import { ImportResult, ImportResultSchema } from "../schemas/system";
+import { ImportResult, ImportResultSchema } from "../../../schemas/system";
 import { SiteContext, pathOf } from "./context";
 import { CreateOptions } from "./collection";
 

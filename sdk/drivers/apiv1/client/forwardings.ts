@@ -1,7 +1,7 @@
 /**
  * `/sites/{site}/users/{userId}/forwarding`: one forwarding (or follow-me) per user.
  */
-import { Forwarding, ForwardingCreate, ForwardingCreateSchema, ForwardingSchema } from "../schemas/forwarding";
+import { Forwarding, ForwardingCreate, ForwardingCreateSchema, ForwardingSchema } from "../../../schemas/forwarding";
 import { GetOptions, WriteOptions } from "./collection";
 import { SiteContext, pathOf } from "./context";
 import { Replaceable } from "./replaceable";

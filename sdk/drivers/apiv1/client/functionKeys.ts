@@ -1,8 +1,8 @@
 /**
  * `/sites/{site}/users/{userId}/keys/{position}`: the keys on a user's phone.
  */
-import { FunctionKey, FunctionKeyCreate, FunctionKeyCreateSchema, FunctionKeySchema } from "../schemas/functionKey";
-import { pageSchema } from "../schemas/page";
+import { FunctionKey, FunctionKeyCreate, FunctionKeyCreateSchema, FunctionKeySchema } from "../../../schemas/functionKey";
+import { pageSchema } from "../../../schemas/page";
 import { GetOptions, WriteOptions } from "./collection";
 import { SiteContext, pathOf } from "./context";
 import { collectAll } from "./paging";

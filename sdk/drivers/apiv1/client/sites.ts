@@ -1,7 +1,7 @@
 /**
  * `/sites`: sites (tenants) and their numbering plans. Creating one needs an admin token.
  */
-import { Site, SiteCreate, SiteCreated, SiteCreatedSchema, SiteSchema } from "../schemas/site";
+import { Site, SiteCreate, SiteCreated, SiteCreatedSchema, SiteSchema } from "../../../schemas/site";
 import { CreateOptions } from "./collection";
 import { API_ROOT, pathOf } from "./context";
 import { HttpCore } from "./http";

@@ -5,7 +5,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import * as s from "./schemas";
+import * as s from "../../schemas";
 
 type Method = RouteConfig["method"];
 

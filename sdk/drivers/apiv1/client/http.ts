@@ -9,9 +9,9 @@ import * as http from "http";
 import * as https from "https";
 import axios, { AxiosInstance, AxiosResponse } from "axios";
 import type { z } from "zod";
-import { ErrorBodySchema, formatIssues, zodIssues } from "../schemas/error";
-import { HttpMethod, PbxApiError, PbxErrorCode, PbxNetworkError, PbxSchemaError, errorClassFor } from "../errors";
-import { AttemptFailure, RetryPolicy, parseRetryAfter, resolveRetryPolicy, retryDelayMs, sleep as realSleep } from "../retry";
+import { ErrorBodySchema, formatIssues, zodIssues } from "../../../schemas/error";
+import { HttpMethod, PbxApiError, PbxErrorCode, PbxNetworkError, PbxSchemaError, errorClassFor } from "../../../errors";
+import { AttemptFailure, RetryPolicy, parseRetryAfter, resolveRetryPolicy, retryDelayMs, sleep as realSleep } from "../../../retry";
 import { Semaphore } from "./semaphore";
 
 /** Connection settings of an {@link HttpCore}. */

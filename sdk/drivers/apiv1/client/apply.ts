@@ -2,7 +2,7 @@
  * `/sites/{site}/apply`: "Apply changes" (seed 000). Writes are saved at once
  * and go live on the next apply.
  */
-import { ApplyResult, ApplyResultSchema, ApplyStatus, ApplyStatusSchema } from "../schemas/system";
+import { ApplyResult, ApplyResultSchema, ApplyStatus, ApplyStatusSchema } from "../../../schemas/system";
 import { SiteContext, pathOf } from "./context";
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Walking every page of a list endpoint.
  */
-import { MAX_PAGE_SIZE, Page } from "../schemas/page";
+import { MAX_PAGE_SIZE, Page } from "../../../schemas/page";
 
 /** Fetches page `page` of size `pageSize`. */
 export type PageFetcher<T> = (page: number, pageSize: number) => Promise<Page<T>>;

@@ -4,7 +4,7 @@
  * Used through `RequestSpec.recover`, which only runs when an earlier attempt
  * of the same call may have reached the server.
  */
-import { PbxApiError, PbxNotFoundError, PbxPreconditionFailedError } from "../errors";
+import { PbxApiError, PbxNotFoundError, PbxPreconditionFailedError } from "../../../errors";
 
 /** A DELETE retried after a lost response finds the object gone: that is success. */
 export async function goneIsDone(error: PbxApiError): Promise<{ value: undefined } | undefined> {

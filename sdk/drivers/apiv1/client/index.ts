@@ -8,7 +8,7 @@
  * await pbx.apply();
  * ```
  */
-import { ApplyResult, ApplyStatus, ImportResult } from "../schemas/system";
+import { ApplyResult, ApplyStatus, ImportResult } from "../../../schemas/system";
 import { ApplyOptions, applyChanges, applyStatus } from "./apply";
 import { CreateOptions } from "./collection";
 import { SiteContext, siteContext } from "./context";

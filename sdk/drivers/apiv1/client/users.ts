@@ -1,7 +1,7 @@
 /**
  * `/sites/{site}/users`: the people behind extensions.
  */
-import { User, UserCreate, UserSchema, UserUpdate, UserUpdateSchema } from "../schemas/user";
+import { User, UserCreate, UserSchema, UserUpdate, UserUpdateSchema } from "../../../schemas/user";
 import { Collection } from "./collection";
 import { SiteContext } from "./context";
 

@@ -1,14 +1,14 @@
 /**
  * `/sites/{site}/incoming-numbers`: DIDs and where their calls go.
  */
-import { normalizeE164 } from "../schemas/common";
+import { normalizeE164 } from "../../../schemas/common";
 import {
   IncomingNumber,
   IncomingNumberCreate,
   IncomingNumberSchema,
   IncomingNumberUpdate,
   IncomingNumberUpdateSchema,
-} from "../schemas/incomingNumber";
+} from "../../../schemas/incomingNumber";
 import { Collection } from "./collection";
 import { SiteContext } from "./context";
 

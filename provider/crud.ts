@@ -1,50 +1,78 @@
 /**
- * Create / read / update / delete as every pbx resource does them; each resource
- * supplies an adapter that speaks its part of the API.
+ * Create / read / update / delete as every pbx resource does them, through the
+ * site's driver (sdk/drivers): the provider never knows which PBX it talks to
+ * beyond the driver's declared capabilities.
  *
  * - create fails clearly when the natural key already exists, unless `adopt`;
- *   with `adopt` it takes the object over and makes it match the program.
- * - every write waits for the site's shared apply (seed 000: Save + Apply changes).
- * - read returns the live object, or no id when it is gone (refresh drops it).
+ *   with `adopt` it takes the object over, writing only if it differs.
+ * - every write waits for the site's shared apply when the PBX has an apply step
+ *   (seed 000: Save + Apply changes).
+ * - read returns the live object, or no id when it is gone (refresh drops it);
+ *   as inputs, only the fields the program manages.
  * - update sends only what the program sets, with If-Match on the last known
- *   revision, so a console edit since the last refresh is not silently overwritten.
+ *   revision where the PBX has revisions, so a console edit since the last
+ *   refresh is not silently overwritten.
  * - delete of a missing object is already done.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { PbxClient } from "../sdk/drivers/apiv1/client";
 import { PbxConflictError, PbxNotFoundError, PbxPreconditionFailedError } from "../sdk/errors";
-import { DiffSpec, diffManaged, withoutProvider } from "./framework";
-import { applied, clientFor } from "./runtime";
+import type { InputOf, Kind, KindDriver, ModelOf, NaturalKeys } from "../sdk/drivers/driver";
+import { kindDriver } from "../sdk/drivers/driver";
+import { DiffSpec, diffManaged, matchesManaged, withoutProvider } from "./framework";
+import { describeError, providerError } from "./messages";
+import { applied, driverFor } from "./runtime";
 
-/** The API side of one resource kind. `Args` are checked inputs, `Api` the object the PBX returns. */
-export interface Adapter<Args extends { site: string; adopt?: boolean }, Api> {
-  /** Resource kind in messages ("User"). */
-  kind: string;
+/** Checked inputs: what the program set, plus the site. */
+type Args = { site: string; adopt?: boolean };
+
+/** How one resource kind maps its checked inputs to the driver's model. */
+export interface Adapter<K extends Kind, A extends Args> {
+  /** The driver's kind. */
+  kind: K;
+  /** Resource type in messages ("User"). */
+  type: string;
   /** The natural key in words ("extension 1001"). */
-  naturalKey(args: Args): string;
+  naturalKey(args: A): string;
+  /** The natural key as the driver looks it up. */
+  key(args: A): NaturalKeys[K];
+  /** The driver input of checked inputs (only what the program set). */
+  input(args: A): InputOf[K];
   diff: DiffSpec;
-  /** Creates the object; throws PbxConflictError (or AlreadyExists) when the natural key is taken. */
-  create(client: PbxClient, args: Args): Promise<Api>;
-  /** The object holding the natural key, for adopt. */
-  find(client: PbxClient, args: Args): Promise<Api | undefined>;
-  get(client: PbxClient, id: string, props: Record<string, any>): Promise<Api>;
-  update(client: PbxClient, id: string, args: Args, revision: number | undefined): Promise<Api>;
-  remove(client: PbxClient, id: string, props: Record<string, any>): Promise<void>;
-  idOf(api: Api): string;
-  /** The input names; `read` returns these of the live object as the refreshed inputs. */
+  /** The input names; `read` returns those the program manages as the refreshed inputs. */
   inputKeys: readonly string[];
   /** Outputs from the live object; `known` are the inputs or previous outputs (for write-only fields). */
-  toOutputs(api: Api, known: Record<string, any>): Record<string, any>;
+  toOutputs?(model: ModelOf[K], known: Record<string, any>): Record<string, any>;
 }
 
 /**
- * Thrown by adapters whose API creates with PUT (function keys, forwarding): PUT
- * would silently replace what is there, so they look first and report the holder.
+ * The output that records which inputs the program set (dotted paths), so that
+ * `read` returns those and only those as the refreshed inputs: a field the
+ * program never set would otherwise read as a removal in `preview --diff`.
  */
-export class AlreadyExists extends Error {
-  constructor(readonly existing: { id: string; type: string }) {
-    super(`${existing.type} ${existing.id} already exists`);
+export const MANAGED = "managedFields";
+
+/** Dotted paths of the leaves the program set (arrays are leaves: they are managed whole). */
+export function managedPaths(value: Record<string, unknown>, prefix = ""): string[] {
+  return Object.entries(value).flatMap(([k, v]) => {
+    if (k === "adopt") return [];
+    const path = prefix + k;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? managedPaths(v as Record<string, unknown>, `${path}.`) : [path];
+  });
+}
+
+/** `value` restricted to the dotted `paths`. */
+export function pickPaths(value: Record<string, any>, paths: readonly string[]): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const path of paths) {
+    const parts = path.split(".");
+    let src: any = value;
+    for (const p of parts) src = src === undefined || src === null ? undefined : src[p];
+    if (src === undefined) continue;
+    let dst = out;
+    for (const p of parts.slice(0, -1)) dst = dst[p] ??= {};
+    dst[parts[parts.length - 1]] = src;
   }
+  return out;
 }
 
 /**
@@ -53,114 +81,110 @@ export class AlreadyExists extends Error {
  * it, and the next `pulumi up` updates it, which applies again. Without this, the
  * saved object would block the next create with a conflict.
  */
-function notApplied(kind: string, key: string, id: string, outs: Record<string, unknown>, err: unknown): Error {
-  const reason = `${kind} (${key}) was saved on the PBX but applying the changes failed: ${err instanceof Error ? err.message : String(err)}. The next \`pulumi up\` applies it again.`;
-  return Object.assign(new Error(reason), { id, properties: outs, reasons: [reason] });
+function notApplied(type: string, key: string, id: string, outs: Record<string, unknown>, err: unknown): Error {
+  const reason = `${type} (${key}) was saved on the PBX but applying the changes failed: ${describeError(err)}. The next \`pulumi up\` applies it again.`;
+  return Object.assign(providerError(reason, err), { id, properties: outs, reasons: [reason] });
 }
 
-function contextError(kind: string, key: string, err: unknown): Error {
-  const message = err instanceof Error ? err.message : String(err);
-  const wrapped = new Error(`${kind} (${key}): ${message}`);
-  (wrapped as { cause?: unknown }).cause = err;
-  return wrapped;
+function contextError(type: string, key: string, err: unknown): Error {
+  return providerError(`${type} (${key}): ${describeError(err)}`, err);
 }
 
-/** The API body of checked inputs: without `site` and `adopt` (and the path's own fields, e.g. `userId`). */
-export function apiBody<A extends { site: string; adopt?: boolean }, K extends keyof A = never>(args: A, ...inPath: K[]): Omit<A, "site" | "adopt" | K> {
-  const omit = new Set<PropertyKey>(["site", "adopt", ...inPath]);
-  return Object.fromEntries(Object.entries(args).filter(([k]) => !omit.has(k))) as Omit<A, "site" | "adopt" | K>;
-}
+export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
+  const outputsOf = (m: ModelOf[K], known: Record<string, any>, args: Record<string, unknown>) => {
+    const { id: _id, ...rest } = (a.toOutputs ? a.toOutputs(m, known) : m) as Record<string, any>;
+    return { ...rest, [MANAGED]: managedPaths(args) };
+  };
+  const forSite = async (site: string): Promise<KindDriver<K>> => kindDriver(await driverFor(site), a.kind);
 
-/**
- * Outputs of a live object: everything but the bookkeeping that changes without
- * the object changing (`applied` flips on apply, timestamps), which would show as
- * drift on every refresh.
- */
-export function liveOutputs<T extends { id: string; applied: boolean; createdAt: string; updatedAt: string }>(api: T): Record<string, any> {
-  const { id: _i, applied: _a, createdAt: _c, updatedAt: _u, ...rest } = api;
-  return rest;
-}
-
-export function crudOps<Args extends { site: string; adopt?: boolean }, Api>(a: Adapter<Args, Api>) {
   return {
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
       return diffManaged(olds, news, a.diff);
     },
 
-    async create(inputs: Args): Promise<pulumi.dynamic.CreateResult> {
+    async create(inputs: A): Promise<pulumi.dynamic.CreateResult> {
       const args = withoutProvider(inputs);
       const key = a.naturalKey(args);
-      const client = await clientFor(args.site);
-      let api: Api;
+      const d = await forSite(args.site).catch((e) => { throw contextError(a.type, key, e); });
+      const input = a.input(args);
+      let m: ModelOf[K];
       try {
-        api = await a.create(client, args);
+        m = await d.create(input);
       } catch (err) {
-        if (!(err instanceof PbxConflictError || err instanceof AlreadyExists)) throw contextError(a.kind, key, err);
-        const existing = await a.find(client, args);
+        if (!(err instanceof PbxConflictError)) throw contextError(a.type, key, err);
+        const existing = await d.find(a.key(args)).catch((e) => { throw contextError(a.type, key, e); });
         // A conflict on another rule (the same key twice on one user) is not ours to adopt.
-        if (!existing) throw contextError(a.kind, key, err);
+        if (!existing) throw contextError(a.type, key, err);
         if (!args.adopt) {
-          const holder = err.existing?.id ? ` (${err.existing.type ?? a.kind} ${err.existing.id})` : "";
-          throw new Error(
-            `${a.kind} (${key}): ${key} already exists on site "${args.site}"${holder}. ` +
+          const holder = err.existing?.id ? ` (${err.existing.type ?? a.type} ${err.existing.id})` : "";
+          throw providerError(
+            `${a.type} (${key}): ${key} already exists on site "${args.site}"${holder}. ` +
               `Set adopt: true to take the existing object over, or choose another ${key.split(" ")[0]}.`,
           );
         }
-        const rev = (existing as { revision?: number }).revision;
-        api = await a.update(client, a.idOf(existing), args, rev).catch((e) => { throw contextError(a.kind, key, e); });
+        // Adopt writes only when the live object differs from the program.
+        m = matchesManaged(input, existing)
+          ? existing
+          : await d.update(d.idOf(existing), input, { ifMatch: existing.revision }).catch((e) => { throw contextError(a.type, key, e); });
       }
-      const id = a.idOf(api);
-      const outs = a.toOutputs(api, args);
-      await applied(args.site).catch((e) => { throw notApplied(a.kind, key, id, outs, e); });
+      const id = d.idOf(m);
+      const outs = outputsOf(m, args, args);
+      await applied(args.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
       return { id, outs };
     },
 
     async read(id: string, state: Record<string, any>): Promise<pulumi.dynamic.ReadResult> {
       const props = withoutProvider(state);
-      const client = await clientFor(props.site);
-      let api: Api;
+      let m: ModelOf[K];
       try {
-        api = await a.get(client, id, props);
+        m = await (await forSite(props.site)).get(id);
       } catch (err) {
         if (err instanceof PbxNotFoundError) return {}; // gone: refresh drops it, up recreates it
-        throw err;
+        throw contextError(a.type, `id ${id}`, err);
       }
-      const outs = a.toOutputs(api, props);
-      const inputs = Object.fromEntries(a.inputKeys.filter((k) => outs[k] !== undefined).map((k) => [k, outs[k]]));
+      const managed: readonly string[] = Array.isArray(props[MANAGED]) ? props[MANAGED] : a.inputKeys;
+      const outs = { ...outputsOf(m, props, {}), [MANAGED]: managed };
+      const inputs = { ...pickPaths(outs, managed), site: props.site };
       return { id, props: outs, inputs };
     },
 
-    async update(id: string, olds: Record<string, any>, inputs: Args): Promise<pulumi.dynamic.UpdateResult> {
+    async update(id: string, olds: Record<string, any>, inputs: A): Promise<pulumi.dynamic.UpdateResult> {
       const news = withoutProvider(inputs);
       const key = a.naturalKey(news);
-      const client = await clientFor(news.site);
-      let api: Api;
+      let m: ModelOf[K];
       try {
-        api = await a.update(client, id, news, olds.revision);
+        const d = await forSite(news.site);
+        m = await d.update(id, a.input(news), { ifMatch: olds.revision });
       } catch (err) {
         if (err instanceof PbxPreconditionFailedError) {
-          throw new Error(
-            `${a.kind} (${key}) was changed on the PBX since Pulumi last read it; ` +
+          throw providerError(
+            `${a.type} (${key}) was changed on the PBX since Pulumi last read it; ` +
               `run \`pulumi up --refresh\` to review that change and apply the program over it.`,
           );
         }
-        throw contextError(a.kind, key, err);
+        throw contextError(a.type, key, err);
       }
-      const outs = a.toOutputs(api, news);
-      await applied(news.site).catch((e) => { throw notApplied(a.kind, key, id, outs, e); });
+      const outs = outputsOf(m, news, news);
+      await applied(news.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
       return { outs };
     },
 
     async delete(id: string, state: Record<string, any>): Promise<void> {
       const props = withoutProvider(state);
-      const client = await clientFor(props.site);
+      const key = a.naturalKey(props as A);
       try {
-        await a.remove(client, id, props);
+        await (await forSite(props.site)).delete(id);
       } catch (err) {
         if (err instanceof PbxNotFoundError) return; // already deleted
-        throw contextError(a.kind, a.naturalKey(props as Args), err);
+        throw contextError(a.type, key, err);
       }
-      await applied(props.site);
+      await applied(props.site).catch((e) => { throw contextError(a.type, key, e); });
     },
   };
+}
+
+/** The driver body of checked inputs: without `site` and `adopt`. */
+export function withoutSite<A extends Args>(args: A): Omit<A, "site" | "adopt"> {
+  const { site: _s, adopt: _a, ...rest } = args;
+  return rest;
 }

@@ -10,6 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { zodIssues } from "../sdk/schemas/error";
 
 type CheckResult = pulumi.dynamic.CheckResult;
 type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -84,18 +85,16 @@ export function diffManaged(olds: Record<string, unknown>, news: Record<string, 
   };
 }
 
-/** One CheckFailure per problem, naming the property path and the rule. */
+/**
+ * One CheckFailure per problem, naming the property path and the rule: the
+ * API's rule ids (sdk/schemas/error.ts), never zod's own codes.
+ */
 export function failuresFrom(error: z.ZodError): CheckFailure[] {
-  return error.issues.flatMap((issue): CheckFailure[] => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        const property = [...issue.path.map(String), key].join(".");
-        return { property, reason: `${property}: unknown property (rule: known_properties)` };
-      });
-    }
-    const rule = (issue as { params?: { rule?: string } }).params?.rule ?? issue.code;
+  return zodIssues(error).map((issue) => {
     const property = issue.path.map(String).join(".") || "(inputs)";
-    return [{ property, reason: `${property}: ${issue.message} (rule: ${rule})` }];
+    const prefix = `${property}: `;
+    const message = issue.message.startsWith(prefix) ? issue.message.slice(prefix.length) : issue.message;
+    return { property, reason: `${property}: ${message} (rule: ${issue.rule})` };
   });
 }
 

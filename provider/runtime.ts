@@ -1,6 +1,6 @@
 /**
  * State of one dynamic-provider process: the settings read by `configure`, one
- * client and one apply coalescer per site. The engine runs every resource of a
+ * driver and one apply coalescer per site. The engine runs every resource of a
  * program through one such process concurrently, so this is the only shared
  * state, and it is built lazily and never mutated after creation.
  *
@@ -9,12 +9,12 @@
  * provider may arrive while `configure` is still running. Every operation awaits
  * `settings()` instead of assuming `configure` has finished.
  */
-import { PbxClient } from "../sdk/drivers/apiv1/client";
+import { createDriver, type Driver } from "../sdk/drivers";
 import { ApplyCoalescer } from "./applyCoalescer";
 import { ConfigSource, Connection, Settings, connectionFor, readSettings } from "./config";
 
 let settingsPromise: Promise<Settings> | undefined;
-const clients = new Map<string, PbxClient>();
+const drivers = new Map<string, Driver>();
 const coalescers = new Map<string, ApplyCoalescer>();
 
 /** Called from every provider's `configure`; synchronous up to the promise it records. */
@@ -29,20 +29,23 @@ export function settings(): Promise<Settings> {
   return settingsPromise;
 }
 
-function clientKey(c: Connection): string {
-  return `${c.site}\u0000${c.url}\u0000${c.token}`;
+function connectionKey(c: Connection): string {
+  return JSON.stringify([c.driver, c.site, c.url, c.token, c.username, c.password, c.tenant, c.confdPath, c.authPath]);
 }
 
-/** The client for a site (one per site, url and token, so keep-alive and concurrency limits are shared). */
-export async function clientFor(site: string): Promise<PbxClient> {
+/**
+ * The driver for a site: one per site and connection, so keep-alive, tokens and
+ * concurrency limits are shared by every operation of the process.
+ */
+export async function driverFor(site: string): Promise<Driver> {
   const conn = connectionFor(await settings(), site);
-  const key = clientKey(conn);
-  let client = clients.get(key);
-  if (!client) {
-    client = new PbxClient({ url: conn.url, token: conn.token, site: conn.site });
-    clients.set(key, client);
+  const key = connectionKey(conn);
+  let driver = drivers.get(key);
+  if (!driver) {
+    driver = createDriver(conn.driver, conn);
+    drivers.set(key, driver);
   }
-  return client;
+  return driver;
 }
 
 /**
@@ -52,11 +55,12 @@ export async function clientFor(site: string): Promise<PbxClient> {
 export async function applied(site: string): Promise<void> {
   const s = await settings();
   if (s.applyChanges === "never") return;
-  const client = await clientFor(site);
-  const key = clientKey(connectionFor(s, site));
+  const driver = await driverFor(site);
+  if (!driver.capabilities.needsApply) return; // changes are live at once (Wazo)
+  const key = connectionKey(connectionFor(s, site));
   let coalescer = coalescers.get(key);
   if (!coalescer) {
-    coalescer = new ApplyCoalescer({ apply: () => client.apply() });
+    coalescer = new ApplyCoalescer({ apply: () => driver.apply() });
     coalescers.set(key, coalescer);
   }
   await coalescer.afterWrite();

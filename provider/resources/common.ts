@@ -3,7 +3,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { Settings } from "../config";
+import { capabilitiesOf, type Kind } from "../../sdk/drivers";
+import { type Settings, driverOf } from "../config";
 import { checkWith } from "../framework";
 import { settings } from "../runtime";
 
@@ -37,9 +38,12 @@ export const noSiteFailure = {
 /**
  * Check with the resource's own site, else the stack's default site (`pbx:site`),
  * written into the checked inputs so that moving a resource to another site is a
- * visible replacement.
+ * visible replacement. Then the site's driver says what its PBX cannot express
+ * (libcloud-style declared capabilities): each is a failure at preview, never a
+ * silent approximation.
  */
 export async function checkSited<T>(
+  kind: Kind,
   schema: z.ZodType<T>,
   news: Record<string, any>,
   extra?: (value: T, s: Settings) => pulumi.dynamic.CheckFailure[],
@@ -47,5 +51,18 @@ export async function checkSited<T>(
   const s = await settings();
   const site = news.site ?? s.site;
   if (!site) return { inputs: news, failures: [noSiteFailure] };
-  return checkWith(schema, { ...news, site }, extra && ((v) => extra(v, s)));
+  const driver = driverOf(s, site);
+  return checkWith(schema, { ...news, site }, (v) => [
+    ...(extra ? extra(v, s) : []),
+    ...unsupportedFailures(driver, kind, v as Record<string, unknown>),
+  ]);
+}
+
+/** The driver's "cannot express" list as CheckFailures naming the field, the driver and the rule. */
+export function unsupportedFailures(driver: ReturnType<typeof driverOf>, kind: Kind, value: Record<string, unknown>): pulumi.dynamic.CheckFailure[] {
+  const { site: _s, adopt: _a, ...input } = value;
+  return capabilitiesOf(driver).unsupported(kind, input).map((u) => ({
+    property: u.property,
+    reason: `${u.property}: ${u.message}; the ${driver} driver cannot express it (rule: driver_unsupported)`,
+  }));
 }

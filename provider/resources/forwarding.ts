@@ -4,11 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { PbxClient } from "../../sdk/drivers/apiv1/client";
-import { PbxNotFoundError } from "../../sdk/errors";
 import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
-import { FORWARDING_LISTS, Forwarding as ApiForwarding, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
-import { AlreadyExists, apiBody, crudOps, liveOutputs } from "../crud";
+import { FORWARDING_LISTS, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
+import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -59,34 +57,17 @@ export class Forwarding extends pulumi.dynamic.Resource {
 const ArgsSchema = ForwardingCreateSchema.safeExtend({ userId: IdSchema, site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
 type Checked = z.output<typeof ArgsSchema> & { site: string };
 
-/** A user's forwarding, or undefined when the user has none (or only the PBX's default "off"). */
-async function getForwarding(c: PbxClient, userId: string): Promise<ApiForwarding | undefined> {
-  return c.forwardings.get(userId).catch((e: unknown) => {
-    if (e instanceof PbxNotFoundError) return undefined;
-    throw e;
-  });
-}
-
-const crud = crudOps<Checked, ApiForwarding>({
-  kind: "Forwarding",
+const crud = crudOps<"forwarding", Checked>({
+  kind: "forwarding",
+  type: "Forwarding",
   naturalKey: (a) => `forwarding of user ${a.userId}`,
+  key: (a) => ({ userId: a.userId }),
+  input: withoutSite,
   diff: { replaceOn: ["site", "userId"], deleteBeforeReplace: true },
   inputKeys: ["site", "userId", "mode", ...FORWARDING_LISTS, "followMe", "voicemailLastResort"],
-  async create(c, a) {
-    // One forwarding per user, and PUT would replace one set in the console: look first.
-    const existing = await getForwarding(c, a.userId);
-    if (existing && existing.mode !== "off") throw new AlreadyExists({ type: "Forwarding", id: a.userId });
-    return c.forwardings.put(a.userId, apiBody(a, "userId"));
-  },
-  find: (c, a) => getForwarding(c, a.userId),
-  get: (c, id) => c.forwardings.get(id),
-  update: (c, _id, a, revision) => c.forwardings.put(a.userId, apiBody(a, "userId"), { ifMatch: revision }),
-  remove: (c, id) => c.forwardings.delete(id),
-  idOf: (f) => f.userId,
-  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {
   ...crud,
-  check: (_olds, news) => checkSited(ArgsSchema, news),
+  check: (_olds, news) => checkSited("forwarding", ArgsSchema, news),
 };

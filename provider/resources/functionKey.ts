@@ -4,11 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { PbxClient } from "../../sdk/drivers/apiv1/client";
-import { PbxNotFoundError } from "../../sdk/errors";
 import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
-import { FunctionKey as ApiFunctionKey, FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas/functionKey";
-import { AlreadyExists, apiBody, crudOps, liveOutputs } from "../crud";
+import { FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas/functionKey";
+import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -56,40 +54,18 @@ const ArgsSchema = FunctionKeyCreateSchema.safeExtend({
 });
 type Checked = z.output<typeof ArgsSchema> & { site: string };
 
-const keyId = (userId: string, position: number) => `${userId}/${position}`;
-function parseId(id: string): [string, number] {
-  const cut = id.lastIndexOf("/");
-  return [id.slice(0, cut), Number(id.slice(cut + 1))];
-}
-
-async function getKey(c: PbxClient, userId: string, position: number): Promise<ApiFunctionKey | undefined> {
-  return c.functionKeys.get(userId, position).catch((e: unknown) => {
-    if (e instanceof PbxNotFoundError) return undefined;
-    throw e;
-  });
-}
-
-const crud = crudOps<Checked, ApiFunctionKey>({
-  kind: "FunctionKey",
+const crud = crudOps<"functionKey", Checked>({
+  kind: "functionKey",
+  type: "FunctionKey",
   naturalKey: (a) => `key ${a.position} of user ${a.userId}`,
+  key: (a) => ({ userId: a.userId, position: a.position }),
+  input: withoutSite,
   // A moved key is deleted first: the same key twice on one user is rejected (seed 002).
   diff: { replaceOn: ["site", "userId", "position"], deleteBeforeReplace: true },
   inputKeys: ["site", "userId", "position", "type", "targetUserId", "number", "label"],
-  async create(c, a) {
-    // PUT would replace a key set in the console: look first.
-    const existing = await getKey(c, a.userId, a.position);
-    if (existing) throw new AlreadyExists({ type: "FunctionKey", id: keyId(a.userId, a.position) });
-    return c.functionKeys.put(a.userId, a.position, apiBody(a, "userId", "position"));
-  },
-  find: (c, a) => getKey(c, a.userId, a.position),
-  get: (c, id) => c.functionKeys.get(...parseId(id)),
-  update: (c, id, a, revision) => c.functionKeys.put(a.userId, a.position, apiBody(a, "userId", "position"), { ifMatch: revision }),
-  remove: (c, id) => c.functionKeys.delete(...parseId(id)),
-  idOf: (k) => keyId(k.userId, k.position),
-  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {
   ...crud,
-  check: (_olds, news) => checkSited(ArgsSchema, news),
+  check: (_olds, news) => checkSited("functionKey", ArgsSchema, news),
 };

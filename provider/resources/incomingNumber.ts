@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { SiteNameSchema } from "../../sdk/schemas/common";
-import { IncomingNumber as ApiIncomingNumber, IncomingNumberCreateSchema } from "../../sdk/schemas/incomingNumber";
-import { apiBody, crudOps, liveOutputs } from "../crud";
+import { IncomingNumberCreateSchema } from "../../sdk/schemas/incomingNumber";
+import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -49,21 +49,17 @@ export class IncomingNumber extends pulumi.dynamic.Resource {
 const ArgsSchema = IncomingNumberCreateSchema.extend({ site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
 type Checked = z.output<typeof ArgsSchema> & { site: string };
 
-const crud = crudOps<Checked, ApiIncomingNumber>({
-  kind: "IncomingNumber",
+const crud = crudOps<"incomingNumber", Checked>({
+  kind: "incomingNumber",
+  type: "IncomingNumber",
   naturalKey: (a) => `number ${a.number}`,
+  key: (a) => ({ number: a.number }),
+  input: withoutSite,
   diff: { replaceOn: ["site", "number"] },
   inputKeys: ["site", "number", "destination", "ringSeconds", "description"],
-  create: (c, a) => c.incomingNumbers.create(apiBody(a)),
-  find: (c, a) => c.incomingNumbers.findByNumber(a.number),
-  get: (c, id) => c.incomingNumbers.get(id),
-  update: (c, id, a, revision) => c.incomingNumbers.update(id, apiBody(a), { ifMatch: revision }),
-  remove: (c, id) => c.incomingNumbers.delete(id),
-  idOf: (n) => n.id,
-  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {
   ...crud,
-  check: (_olds, news) => checkSited(ArgsSchema, news),
+  check: (_olds, news) => checkSited("incomingNumber", ArgsSchema, news),
 };

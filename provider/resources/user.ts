@@ -4,12 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { PbxClient } from "../../sdk/drivers/apiv1/client";
 import { SiteNameSchema } from "../../sdk/schemas/common";
 import { checkExtensionRule } from "../../sdk/schemas/site";
-import { User as ApiUser, UserCreate, UserCreateSchema } from "../../sdk/schemas/user";
+import type { UserModel } from "../../sdk/drivers/driver";
+import { UserCreate, UserCreateSchema } from "../../sdk/schemas/user";
 import { numberingPlanOf } from "../config";
-import { apiBody, crudOps, liveOutputs } from "../crud";
+import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited, withSecretOutputs } from "./common";
 
@@ -132,34 +132,31 @@ const inputKeys = [
   "portal", "keyCount",
 ] as const;
 
-const body = (args: CheckedUser): UserCreate => apiBody(args);
+const body = (args: CheckedUser): UserCreate => withoutSite(args);
 
-function toOutputs(u: ApiUser, known: Record<string, any>): Record<string, any> {
-  const { portal, ...rest } = liveOutputs(u) as ApiUser;
+function toOutputs(u: UserModel, known: Record<string, any>): Record<string, any> {
+  const { portal, ...rest } = u;
   // The portal password is write-only: keep the one we sent while the PBX says one is set,
   // so a console reset that clears it shows as drift.
   const password = portal.passwordSet ? known.portal?.password : undefined;
   return { ...rest, portal: { username: portal.username, passwordSet: portal.passwordSet, ...(password ? { password } : {}) } };
 }
 
-const crud = crudOps<CheckedUser, ApiUser>({
-  kind: "User",
+const crud = crudOps<"user", CheckedUser>({
+  kind: "user",
+  type: "User",
   naturalKey: (a) => `extension ${a.extension}`,
+  key: (a) => ({ extension: a.extension }),
+  input: body,
   diff: { replaceOn: ["site"] },
   inputKeys,
-  create: (c: PbxClient, a) => c.users.create(body(a)),
-  find: (c, a) => c.users.findByExtension(a.extension),
-  get: (c, id) => c.users.get(id),
-  update: (c, id, a, revision) => c.users.update(id, body(a), { ifMatch: revision }),
-  remove: (c, id) => c.users.delete(id),
-  idOf: (u) => u.id,
   toOutputs,
 });
 
 export const ops: ResourceOps = {
   ...crud,
   check: (_olds, news) =>
-    checkSited(UserArgsSchema, news, (u, s) => {
+    checkSited("user", UserArgsSchema, news, (u, s) => {
       const problem = checkExtensionRule(u.extension, numberingPlanOf(s, u.site));
       return problem ? [{ property: "extension", reason: `extension: ${problem.message} (rule: ${problem.rule})` }] : [];
     }),

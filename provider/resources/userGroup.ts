@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { SiteNameSchema } from "../../sdk/schemas/common";
-import { UserGroup as ApiUserGroup, UserGroupCreateSchema } from "../../sdk/schemas/userGroup";
-import { apiBody, crudOps, liveOutputs } from "../crud";
+import { UserGroupCreateSchema } from "../../sdk/schemas/userGroup";
+import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
 import { CommonArgs, checkSited } from "./common";
 
@@ -39,21 +39,17 @@ export class UserGroup extends pulumi.dynamic.Resource {
 const ArgsSchema = UserGroupCreateSchema.extend({ site: SiteNameSchema.optional(), adopt: z.boolean().optional() });
 type Checked = z.output<typeof ArgsSchema> & { site: string };
 
-const crud = crudOps<Checked, ApiUserGroup>({
-  kind: "UserGroup",
+const crud = crudOps<"userGroup", Checked>({
+  kind: "userGroup",
+  type: "UserGroup",
   naturalKey: (a) => `name "${a.name}"`,
+  key: (a) => ({ name: a.name }),
+  input: withoutSite,
   diff: { replaceOn: ["site"] },
   inputKeys: ["site", "name", "members", "ringStrategy", "ringSeconds"],
-  create: (c, a) => c.userGroups.create(apiBody(a)),
-  find: (c, a) => c.userGroups.findByName(a.name),
-  get: (c, id) => c.userGroups.get(id),
-  update: (c, id, a, revision) => c.userGroups.update(id, apiBody(a), { ifMatch: revision }),
-  remove: (c, id) => c.userGroups.delete(id),
-  idOf: (g) => g.id,
-  toOutputs: liveOutputs,
 });
 
 export const ops: ResourceOps = {
   ...crud,
-  check: (_olds, news) => checkSited(ArgsSchema, news),
+  check: (_olds, news) => checkSited("userGroup", ArgsSchema, news),
 };

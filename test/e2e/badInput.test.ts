@@ -30,7 +30,7 @@ export const cases: Case[] = [
   { name: "short-portal-password", code: u("short-portal-password", `portal: { username: "ann", password: "short" }`), field: "portal.password", rule: "password_min_length" },
   { name: "bad-recording", code: u("bad-recording", `callRecording: "sometimes"`), field: "callRecording", rule: "invalid_value" },
   { name: "unknown-permission", code: u("unknown-permission", `permissions: ["superPower"]`), field: "permissions.0", rule: "invalid_value" },
-  { name: "typo-property", code: u("typo-property", `extention: "2001"`), field: "extention", rule: "known_properties" },
+  { name: "typo-property", code: u("typo-property", `extention: "2001"`), field: "extention", rule: "unknown_field" },
   { name: "number-not-e164", code: `new pbx.IncomingNumber("number-not-e164", { number: "12345", destination: { type: "none" } });`, field: "number", rule: "e164" },
   { name: "unknown-destination", code: `new pbx.IncomingNumber("unknown-destination", { number: "+3225550111", destination: { type: "fax" } });`, field: "destination.type", rule: "invalid_union" },
   { name: "destination-no-user", code: `new pbx.IncomingNumber("destination-no-user", { number: "+3225550112", destination: { type: "user" } });`, field: "destination.userId", rule: "invalid_type" },

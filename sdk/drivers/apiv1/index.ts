@@ -1,0 +1,164 @@
+/**
+ * The API v1 driver: PBX Management API v1 (our reference API, served by the
+ * embedded emulator) behind the Driver interface. The model is API v1's own
+ * object shape, so the mapping is a matter of stripping bookkeeping; what the
+ * driver adds is the create semantics of the kinds API v1 writes with PUT.
+ */
+import { PbxConflictError, PbxNotFoundError } from "../../errors";
+import type { ImportResult } from "../../schemas/system";
+import type {
+  Capabilities,
+  CreateOptions,
+  Driver,
+  DriverConnection,
+  ForwardingModel,
+  FunctionKeyModel,
+  KindDriver,
+  Model,
+} from "../driver";
+import { PbxClient, PbxClientOptions } from "./client";
+
+/** API v1 can express the whole model: it was made from it. */
+export const capabilities: Capabilities = {
+  driver: "apiv1",
+  needsApply: true,
+  idempotencyKeys: true,
+  etags: true,
+  unsupported: () => [],
+};
+
+/** The model of an API v1 object: without the bookkeeping that changes when the object does not. */
+function model<T extends { applied?: boolean; createdAt?: string; updatedAt?: string }>(o: T): Model<T> {
+  const { applied: _a, createdAt: _c, updatedAt: _u, ...rest } = o;
+  return rest as Model<T>;
+}
+
+const undefinedIfGone = <T>(p: Promise<T>): Promise<T | undefined> =>
+  p.catch((e: unknown) => {
+    if (e instanceof PbxNotFoundError) return undefined;
+    throw e;
+  });
+
+/**
+ * The conflict a PUT-created kind reports when its slot is taken. API v1 writes
+ * keys and forwardings with PUT, which would silently replace what someone set
+ * in the console, so create looks first and reports the holder as a POST's 409 would.
+ */
+function taken(type: string, id: string, key: string, path: string): PbxConflictError {
+  return new PbxConflictError({ status: 409, method: "PUT", path, code: "conflict", detail: `${type} ${id} already exists`, existing: { type, id, key } });
+}
+
+const keyId = (userId: string, position: number) => `${userId}/${position}`;
+function parseKeyId(id: string): [string, number] {
+  const cut = id.lastIndexOf("/");
+  return [id.slice(0, cut), Number(id.slice(cut + 1))];
+}
+
+export class ApiV1Driver implements Driver {
+  readonly capabilities = capabilities;
+  readonly site: string;
+  /** The typed client, for callers that need API v1 itself (tests, the console). */
+  readonly client: PbxClient;
+  readonly users: KindDriver<"user">;
+  readonly incomingNumbers: KindDriver<"incomingNumber">;
+  readonly userGroups: KindDriver<"userGroup">;
+  readonly functionKeys: KindDriver<"functionKey">;
+  readonly forwardings: KindDriver<"forwarding">;
+
+  constructor(options: PbxClientOptions) {
+    const c = (this.client = new PbxClient(options));
+    this.site = options.site;
+    const idem = (o?: CreateOptions) => ({ idempotencyKey: o?.idempotencyKey });
+
+    this.users = {
+      create: async (input, o) => model(await c.users.create(input, idem(o))),
+      get: async (id) => model(await c.users.get(id)),
+      update: async (id, input, o) => model(await c.users.update(id, input, { ifMatch: o?.ifMatch })),
+      delete: (id) => c.users.delete(id),
+      find: async ({ extension }) => mapOpt(await c.users.findByExtension(extension)),
+      list: async () => (await c.users.listAll()).map(model),
+      idOf: (u) => u.id,
+    };
+    this.incomingNumbers = {
+      create: async (input, o) => model(await c.incomingNumbers.create(input, idem(o))),
+      get: async (id) => model(await c.incomingNumbers.get(id)),
+      update: async (id, input, o) => model(await c.incomingNumbers.update(id, input, { ifMatch: o?.ifMatch })),
+      delete: (id) => c.incomingNumbers.delete(id),
+      find: async ({ number }) => mapOpt(await c.incomingNumbers.findByNumber(number)),
+      list: async () => (await c.incomingNumbers.listAll()).map(model),
+      idOf: (n) => n.id,
+    };
+    this.userGroups = {
+      create: async (input, o) => model(await c.userGroups.create(input, idem(o))),
+      get: async (id) => model(await c.userGroups.get(id)),
+      update: async (id, input, o) => model(await c.userGroups.update(id, input, { ifMatch: o?.ifMatch })),
+      delete: (id) => c.userGroups.delete(id),
+      find: async ({ name }) => mapOpt(await c.userGroups.findByName(name)),
+      list: async () => (await c.userGroups.listAll()).map(model),
+      idOf: (g) => g.id,
+    };
+
+    const getKey = async (userId: string, position: number): Promise<FunctionKeyModel | undefined> =>
+      mapOpt(await undefinedIfGone(c.functionKeys.get(userId, position)));
+    this.functionKeys = {
+      create: async ({ userId, position, ...body }) => {
+        if (await getKey(userId, position)) throw taken("FunctionKey", keyId(userId, position), `position ${position}`, `users/${userId}/keys/${position}`);
+        return model(await c.functionKeys.put(userId, position, body));
+      },
+      get: async (id) => model(await c.functionKeys.get(...parseKeyId(id))),
+      update: async (_id, { userId, position, ...body }, o) => model(await c.functionKeys.put(userId, position, body, { ifMatch: o?.ifMatch })),
+      delete: (id) => c.functionKeys.delete(...parseKeyId(id)),
+      find: ({ userId, position }) => getKey(userId, position),
+      list: async () => {
+        const users = await c.users.listAll();
+        return (await Promise.all(users.map((u) => c.functionKeys.list(u.id)))).flat().map(model);
+      },
+      idOf: (k) => keyId(k.userId, k.position),
+    };
+
+    // A user with no forwarding reads as mode "off" (or 404): both are "none" for adopt.
+    const getForwarding = async (userId: string): Promise<ForwardingModel | undefined> =>
+      mapOpt(await undefinedIfGone(c.forwardings.get(userId)));
+    this.forwardings = {
+      create: async ({ userId, ...body }) => {
+        const existing = await getForwarding(userId);
+        if (existing && existing.mode !== "off") throw taken("Forwarding", userId, `forwarding of user ${userId}`, `users/${userId}/forwarding`);
+        return model(await c.forwardings.put(userId, body));
+      },
+      get: async (id) => model(await c.forwardings.get(id)),
+      update: async (_id, { userId, ...body }, o) => model(await c.forwardings.put(userId, body, { ifMatch: o?.ifMatch })),
+      delete: (id) => c.forwardings.delete(id),
+      find: async ({ userId }) => {
+        const f = await getForwarding(userId);
+        return f && f.mode !== "off" ? f : undefined;
+      },
+      list: async () => {
+        const users = await c.users.listAll();
+        const all = await Promise.all(users.map((u) => getForwarding(u.id)));
+        return all.filter((f): f is ForwardingModel => f !== undefined && f.mode !== "off");
+      },
+      idOf: (f) => f.userId,
+    };
+  }
+
+  async apply(): Promise<void> {
+    await this.client.apply();
+  }
+
+  importUsers(csvText: string): Promise<ImportResult> {
+    return this.client.importUsers(csvText);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+function mapOpt<T extends { applied?: boolean; createdAt?: string; updatedAt?: string }>(o: T | undefined): Model<T> | undefined {
+  return o === undefined ? undefined : model(o);
+}
+
+export function createDriver(connection: DriverConnection): Driver {
+  if (!connection.token) throw new Error(`no PBX token for site "${connection.site}"`);
+  return new ApiV1Driver({ url: connection.url, token: connection.token, site: connection.site });
+}

@@ -2,7 +2,8 @@
  * e2e helpers around the emulator: start one on a free port, make sites, and look
  * at the PBX behind Pulumi's back the way a console user would.
  */
-import { startEmulator } from "../../emulator";
+import { startEmulator, type FaultOptions, type RunningEmulator } from "../../emulator";
+import { createDriver, type Driver, type DriverName } from "../../sdk/drivers";
 import { PbxClient } from "../../sdk/drivers/apiv1/client";
 import { ProjectOptions, PulumiProject } from "./harness";
 
@@ -19,7 +20,10 @@ export interface RunningPbx {
 }
 
 export async function startPbx(options: Record<string, unknown> = {}): Promise<RunningPbx> {
-  const emu = await startEmulator({ dataFile: ":memory:", ...options });
+  return startPbxOn(await startEmulator({ dataFile: ":memory:", ...options }));
+}
+
+async function startPbxOn(emu: RunningEmulator): Promise<RunningPbx> {
   const admin = (site: string) => new PbxClient({ url: emu.url, token: emu.adminToken, site, timeoutMs: 10_000 });
   return {
     url: emu.url,
@@ -53,4 +57,65 @@ export async function projectOnSite(pbx: RunningPbx, site: string, options: Proj
   await project.setConfig("pbx:token", token, { secret: true });
   await project.setConfig("pbx:site", site);
   return { project, token };
+}
+
+// ---- driver-neutral: what the conformance suite needs of any PBX behind any driver ----
+
+/** A PBX of one driver, as the conformance suite sees it. */
+export interface DriverPbx {
+  driver: DriverName;
+  url: string;
+  close(): Promise<void>;
+  /** Creates a site (tenant); returns the stack config that reaches it and the secret values in it. */
+  createSite(name: string): Promise<{ config: Array<[key: string, value: string, secret: boolean]>; secrets: string[] }>;
+  /** The site through the driver with full rights: the "console" of the tests. */
+  admin(site: string): Driver;
+  /** Saved changes not live yet (0 for a PBX without an apply step). */
+  pending(site: string): Promise<number>;
+  /** Request counts per route (`"POST /api/…"`), from the emulator's metrics. */
+  metrics(): Promise<{ requests: Record<string, number>; applies: number }>;
+  /** Turns fault injection on or off at runtime. */
+  setFaults(faults: FaultOptions): void;
+}
+
+/** The drivers the conformance suite runs against (each with its own emulator). */
+export const CONFORMANCE_DRIVERS: DriverName[] = ["apiv1", "wazo"];
+
+export async function startDriverPbx(driver: DriverName, options: { applyDelayMs?: number; faults?: FaultOptions } = {}): Promise<DriverPbx> {
+  if (driver === "apiv1") {
+    const emu = await startEmulator({ dataFile: ":memory:", ...options });
+    const pbx = await startPbxOn(emu);
+    const admins = new Map<string, Driver>();
+    return {
+      driver,
+      url: emu.url,
+      close: async () => {
+        for (const d of admins.values()) d.close();
+        await emu.close();
+      },
+      async createSite(name) {
+        const token = await pbx.createSite(name);
+        return { config: [["pbx:url", emu.url, false], ["pbx:token", token, true], ["pbx:site", name, false]], secrets: [token] };
+      },
+      admin: (site) => {
+        if (!admins.has(site)) admins.set(site, createDriver("apiv1", { site, url: emu.url, token: emu.adminToken }));
+        return admins.get(site)!;
+      },
+      pending: async (site) => (await pbx.console(site).applyStatus()).pending,
+      metrics: () => pbx.metrics(),
+      setFaults: (f) => { emu.app.pbx.faults = { ...f }; },
+    };
+  }
+  const { startWazoPbx } = require("./wazoPbx") as typeof import("./wazoPbx");
+  return startWazoPbx(options);
+}
+
+/** A program whose stack `dev` reaches `site` of `pbx` through its driver (credentials as secret config). */
+export async function projectOnDriverSite(pbx: DriverPbx, site: string, options: ProjectOptions): Promise<{ project: PulumiProject; secrets: string[] }> {
+  const { config, secrets } = await pbx.createSite(site);
+  const project = PulumiProject.create(options);
+  await project.initStack("dev");
+  if (pbx.driver !== "apiv1") await project.setConfig("pbx:driver", pbx.driver);
+  for (const [key, value, secret] of config) await project.setConfig(key, value, { secret });
+  return { project, secrets };
 }

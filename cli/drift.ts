@@ -67,8 +67,10 @@ export interface StackDrift {
   stack: string;
   status: "clean" | "drift" | "error";
   resources: ResourceDrift[];
-  /** Why the preview failed (status `error`). */
+  /** Why the preview failed (status `error`): each distinct error once, one per line. */
   error?: string;
+  /** The same errors, structured (absent when the CLI printed no diagnostics, e.g. an unknown stack). */
+  errors?: DriftError[];
 }
 
 /** The audit of all stacks: what `--json` prints. */
@@ -191,15 +193,82 @@ function fieldsOf(step: PreviewStep): FieldDrift[] {
   return fields;
 }
 
-/** The first error diagnostic of a failed preview, or the CLI's stderr. */
-function errorOf(preview: unknown, stderr: string, exitCode: number): string {
+/**
+ * One distinct error of a failed preview. The engine reports a provider error once per
+ * resource (a missing `pbx:url` fails the read of all 23 resources of the office alike),
+ * so errors are grouped by their text with the resource's own label taken out.
+ */
+export interface DriftError {
+  /** The error, without the CLI's "error:" prefix and the engine's per-resource wrapping. */
+  message: string;
+  /** How many diagnostics said it (one per resource for a provider error). */
+  count: number;
+  /** The resources it was reported for (`pbx:User alice`), sorted; empty for a program-level error. */
+  resources: string[];
+}
+
+/** How many resource names an error line lists before "and N more". */
+const NAMES_SHOWN = 3;
+
+/**
+ * The text of a per-resource diagnostic with the parts that name the resource removed:
+ * the engine's "Preview failed: " / "Refresh failed: " wrapper and the provider's own
+ * label when it starts with the resource's type (`User (id usr_…): `, `User "alice": `).
+ */
+function resourceMessage(message: string, type: string): string {
+  let text = message.replace(/^(preview|refresh|read|update|create|delete|diff|check) failed:\s*/i, "");
+  const kind = type.split(":").pop() ?? "";
+  if (kind && text.startsWith(kind + " ")) {
+    const label = /^\S+ (\([^()]*\)|"[^"]*"): /.exec(text);
+    if (label) text = text.slice(label[0].length);
+  }
+  return text;
+}
+
+/**
+ * The distinct errors of a failed preview: its error diagnostics, grouped. The engine's
+ * closing "preview failed" adds nothing when another error says why.
+ */
+export function errorsOf(diagnostics: unknown[]): DriftError[] {
+  const groups = new Map<string, { count: number; resources: string[] }>();
+  for (const d of diagnostics) {
+    if (!isPlainObject(d) || d.severity !== "error") continue;
+    // The CLI starts its messages with "error: "; the report says "error" itself.
+    let message = String(d.message).trim().replace(/^error:\s*/gm, "");
+    let resource: string | undefined;
+    if (typeof d.urn === "string" && d.urn.includes("::")) {
+      const type = shortType(d.urn.split("::")[2] ?? "");
+      resource = `${type} ${d.urn.split("::").pop()}`;
+      message = resourceMessage(message, type);
+    }
+    const g = groups.get(message) ?? { count: 0, resources: [] };
+    g.count += 1;
+    if (resource && !g.resources.includes(resource)) g.resources.push(resource);
+    groups.set(message, g);
+  }
+  if (groups.size > 1) groups.delete("preview failed");
+  // The engine runs steps concurrently, so diagnostics arrive in any order: sort for stable reports.
+  return [...groups]
+    .map(([message, g]) => ({ message, count: g.count, resources: g.resources.sort() }))
+    .sort((a, b) => a.message.localeCompare(b.message));
+}
+
+/** One error as a line of the report: the message once, and where it was reported. */
+export function formatError(e: DriftError): string {
+  if (e.resources.length === 1 && e.count === 1) return `${e.resources[0]}: ${e.message}`;
+  if (e.resources.length === 0) return e.count > 1 ? `${e.message} (${e.count} times)` : e.message;
+  const shown = e.resources.slice(0, NAMES_SHOWN).join(", ");
+  const more = e.resources.length > NAMES_SHOWN ? `, and ${e.resources.length - NAMES_SHOWN} more` : "";
+  return `${e.message} [${e.count} resources: ${shown}${more}]`;
+}
+
+/** Why a preview failed: its distinct errors, else the CLI's stderr. */
+function errorOf(preview: unknown, stderr: string, exitCode: number): { error: string; errors?: DriftError[] } {
   const diags = isPlainObject(preview) && Array.isArray(preview.diagnostics) ? preview.diagnostics : [];
-  const messages = diags
-    .filter((d): d is { message: string; severity: string } => isPlainObject(d) && d.severity === "error")
-    .map((d) => String(d.message).trim());
-  const text = messages.join("\n") || stderr.trim() || `pulumi preview exited ${exitCode}`;
-  // The CLI starts its messages with "error: "; the report says "error" itself.
-  return text.replace(/^error:\s*/gm, "");
+  const errors = errorsOf(diags);
+  if (errors.length > 0) return { error: errors.map(formatError).join("\n"), errors };
+  const text = stderr.trim() || `pulumi preview exited ${exitCode}`;
+  return { error: text.replace(/^error:\s*/gm, "") };
 }
 
 /**
@@ -217,7 +286,7 @@ export function parsePreview(stack: string, stdout: string, exitCode: number, st
     preview = undefined;
   }
   if (exitCode !== 0 || !isPlainObject(preview) || !Array.isArray(preview.steps)) {
-    return { stack, status: "error", resources: [], error: errorOf(preview, stderr, exitCode) };
+    return { stack, status: "error", resources: [], ...errorOf(preview, stderr, exitCode) };
   }
   const steps = preview.steps as PreviewStep[];
   const inState = new Set(steps.filter((s) => s.op === "refresh").map((s) => s.urn));

@@ -14,6 +14,7 @@
  *   refresh is not silently overwritten.
  * - delete of a missing object is already done.
  */
+import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { PbxConflictError, PbxNotFoundError, PbxPreconditionFailedError } from "../sdk/errors";
 import type { InputOf, Kind, KindDriver, ModelOf, NaturalKeys } from "../sdk/drivers/driver";
@@ -54,7 +55,7 @@ export const MANAGED = "managedFields";
 /** Dotted paths of the leaves the program set (arrays are leaves: they are managed whole). */
 export function managedPaths(value: Record<string, unknown>, prefix = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => {
-    if (k === "adopt") return [];
+    if (k === "adopt" || k === "ownerMark") return [];
     const path = prefix + k;
     return typeof v === "object" && v !== null && !Array.isArray(v) ? managedPaths(v as Record<string, unknown>, `${path}.`) : [path];
   });
@@ -102,27 +103,27 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       return diffManaged(olds, news, a.diff);
     },
 
-    async create(inputs: A): Promise<pulumi.dynamic.CreateResult> {
-      const args = withoutProvider(inputs);
-      const key = a.naturalKey(args);
+    async create(inputs: A & { ownerMark?: string }): Promise<pulumi.dynamic.CreateResult> {
+      const { ownerMark, ...args } = withoutProvider(inputs);
+      const key = a.naturalKey(args as A);
       const d = await forSite(args.site).catch((e) => { throw contextError(a.type, key, e); });
-      const input = a.input(args);
+      const input = a.input(args as A);
       let m: ModelOf[K];
       try {
-        m = await d.create(input);
+        m = await d.create(input, { ownerMark, idempotencyKey: ownerMark && idempotencyKeyOf(ownerMark, a.kind, input) });
       } catch (err) {
         if (!(err instanceof PbxConflictError)) throw contextError(a.type, key, err);
-        const existing = await d.find(a.key(args)).catch((e) => { throw contextError(a.type, key, e); });
+        const existing = await d.find(a.key(args as A)).catch((e) => { throw contextError(a.type, key, e); });
         // A conflict on another rule (the same key twice on one user) is not ours to adopt.
         if (!existing) throw contextError(a.type, key, err);
-        if (!args.adopt) {
+        if (!args.adopt && !isOurs(a.kind, d, existing, ownerMark, input)) {
           const holder = err.existing?.id ? ` (${err.existing.type ?? a.type} ${err.existing.id})` : "";
           throw providerError(
             `${a.type} (${key}): ${key} already exists on site "${args.site}"${holder}. ` +
               `Set adopt: true to take the existing object over, or choose another ${key.split(" ")[0]}.`,
           );
         }
-        // Adopt writes only when the live object differs from the program.
+        // Adopt (or taking back what an interrupted run made) writes only when the live object differs.
         m = matchesManaged(input, existing)
           ? existing
           : await d.update(d.idOf(existing), input, { ifMatch: existing.revision }).catch((e) => { throw contextError(a.type, key, e); });
@@ -183,8 +184,38 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
   };
 }
 
+/**
+ * An idempotency key derived from the resource's owner mark and its inputs: a
+ * create re-sent by a later run (its first answer lost) with the same inputs
+ * replays on a PBX that honours keys, instead of meeting its own object as a
+ * conflict.
+ */
+export function idempotencyKeyOf(ownerMark: string, kind: Kind, input: unknown): string {
+  return `${ownerMark}:${crypto.createHash("sha256").update(`${kind}\u0000${canonicalJson(input)}`).digest("hex").slice(0, 32)}`;
+}
+
+/** JSON with object keys sorted, so equal inputs give equal keys. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Whether an object holding our natural key is one this resource made in an
+ * interrupted run: it carries our owner mark (PBXs that keep one), or — for the
+ * kinds that are a slot of a user (a key position, a forwarding), which have no
+ * identity beyond their content — it holds exactly what the program asks for.
+ */
+function isOurs<K extends Kind>(kind: K, d: KindDriver<K>, existing: ModelOf[K], ownerMark: string | undefined, input: InputOf[K]): boolean {
+  if (ownerMark && d.ownerMarkOf?.(existing) === ownerMark) return true;
+  return (kind === "functionKey" || kind === "forwarding") && matchesManaged(input, existing);
+}
+
 /** The driver body of checked inputs: without `site` and `adopt`. */
 export function withoutSite<A extends Args>(args: A): Omit<A, "site" | "adopt"> {
-  const { site: _s, adopt: _a, ...rest } = args;
-  return rest;
+  const { site: _s, adopt: _a, ownerMark: _o, ...rest } = args as A & { ownerMark?: string };
+  return rest as Omit<A, "site" | "adopt">;
 }

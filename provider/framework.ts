@@ -74,7 +74,7 @@ export interface DiffSpec {
 
 /** Diff of the fields the program sets against the last known live values (`olds` are outputs). */
 export function diffManaged(olds: Record<string, unknown>, news: Record<string, unknown>, spec: DiffSpec): DiffResult {
-  const ignore = new Set(["adopt", ...(spec.ignore ?? [])]);
+  const ignore = new Set(["adopt", "ownerMark", ...(spec.ignore ?? [])]);
   const changed = Object.keys(news).filter((k) => !ignore.has(k) && !matchesManaged(news[k], olds[k]));
   const replaces = changed.filter((k) => spec.replaceOn.includes(k));
   return {

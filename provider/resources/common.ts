@@ -1,6 +1,7 @@
 /**
  * Inputs every pbx resource takes, and the resource options they all apply.
  */
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { capabilitiesOf, type Kind } from "../../sdk/drivers";
@@ -23,6 +24,21 @@ export interface CommonArgs {
    */
   adopt?: pulumi.Input<boolean>;
 }
+
+/**
+ * The mark a resource leaves on what it creates, where the PBX keeps one, and
+ * the seed of its idempotency keys: derived from the project, the stack and the
+ * resource's type and name, so the next run of the same stack recognises an
+ * object an interrupted run created (its answer lost) as its own, while an
+ * object made by anyone else still needs `adopt`. Not a secret: a digest.
+ */
+export function ownerMarkFor(type: string, name: string): string {
+  const digest = crypto.createHash("sha256").update(`${pulumi.getProject()}\u0000${pulumi.getStack()}\u0000${type}\u0000${name}`).digest("hex");
+  return `pulumi-pbx:${digest.slice(0, 24)}`;
+}
+
+/** Inputs the provider adds itself: never validated by the API schemas, never diffed. */
+export const PROVIDER_INPUTS = ["adopt", "ownerMark"] as const;
 
 /** Resource options with outputs that hold secrets marked secret in the state. */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: string[]): pulumi.CustomResourceOptions {
@@ -52,10 +68,12 @@ export async function checkSited<T>(
   const site = news.site ?? s.site;
   if (!site) return { inputs: news, failures: [noSiteFailure] };
   const driver = driverOf(s, site);
-  return checkWith(schema, { ...news, site }, (v) => [
+  const { ownerMark, ...given } = news;
+  const r = checkWith(schema, { ...given, site }, (v) => [
     ...(extra ? extra(v, s) : []),
     ...unsupportedFailures(driver, kind, v as Record<string, unknown>),
   ]);
+  return typeof ownerMark === "string" ? { ...r, inputs: { ...r.inputs, ownerMark } } : r;
 }
 
 /** The driver's "cannot express" list as CheckFailures naming the field, the driver and the rule. */

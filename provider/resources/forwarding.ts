@@ -8,7 +8,7 @@ import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
 import { FORWARDING_LISTS, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
-import { CommonArgs, checkSited } from "./common";
+import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 /** One step of a forwarding: ring a user or an external number for a while. */
 export interface ForwardStepArgs {
@@ -48,7 +48,7 @@ export class Forwarding extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: ForwardingArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, revision: undefined }, opts, "pbx", "Forwarding");
+    super(provider, name, { ...args, ownerMark: ownerMarkFor("Forwarding", name), revision: undefined }, opts, "pbx", "Forwarding");
   }
 }
 

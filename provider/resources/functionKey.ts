@@ -8,7 +8,7 @@ import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
 import { FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas/functionKey";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
-import { CommonArgs, checkSited } from "./common";
+import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 export interface FunctionKeyArgs extends CommonArgs {
   /** The user whose phone carries the key; changing it replaces the key. */
@@ -39,7 +39,7 @@ export class FunctionKey extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: FunctionKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, revision: undefined }, opts, "pbx", "FunctionKey");
+    super(provider, name, { ...args, ownerMark: ownerMarkFor("FunctionKey", name), revision: undefined }, opts, "pbx", "FunctionKey");
   }
 }
 

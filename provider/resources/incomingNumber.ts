@@ -7,7 +7,7 @@ import { SiteNameSchema } from "../../sdk/schemas/common";
 import { IncomingNumberCreateSchema } from "../../sdk/schemas/incomingNumber";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
-import { CommonArgs, checkSited } from "./common";
+import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 /** Where an incoming number rings; `type` picks the kind (seed 000 destinations). */
 export type DestinationArgs =
@@ -40,7 +40,7 @@ export class IncomingNumber extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: IncomingNumberArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, revision: undefined }, opts, "pbx", "IncomingNumber");
+    super(provider, name, { ...args, ownerMark: ownerMarkFor("IncomingNumber", name), revision: undefined }, opts, "pbx", "IncomingNumber");
   }
 }
 

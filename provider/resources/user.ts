@@ -11,7 +11,7 @@ import { UserCreate, UserCreateSchema } from "../../sdk/schemas/user";
 import { numberingPlanOf } from "../config";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
-import { CommonArgs, checkSited, withSecretOutputs } from "./common";
+import { CommonArgs, checkSited, ownerMarkFor, withSecretOutputs } from "./common";
 
 /** Voicemail box of a user. */
 export interface VoicemailArgs {
@@ -103,6 +103,7 @@ export class User extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        ownerMark: ownerMarkFor("User", name),
         // Secret inputs stay secret even when the program passes plain strings.
         voicemail: args.voicemail === undefined ? undefined : pulumi.secret(args.voicemail),
         portal: args.portal === undefined ? undefined : pulumi.secret(args.portal),

@@ -7,7 +7,7 @@ import { SiteNameSchema } from "../../sdk/schemas/common";
 import { UserGroupCreateSchema } from "../../sdk/schemas/userGroup";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
-import { CommonArgs, checkSited } from "./common";
+import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 export interface UserGroupArgs extends CommonArgs {
   /** Group name, unique on the site. */
@@ -30,7 +30,7 @@ export class UserGroup extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: UserGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, revision: undefined }, opts, "pbx", "UserGroup");
+    super(provider, name, { ...args, ownerMark: ownerMarkFor("UserGroup", name), revision: undefined }, opts, "pbx", "UserGroup");
   }
 }
 

@@ -93,11 +93,12 @@ export class PulumiProject {
   }
 
   /** Runs `pulumi <args>` in the program directory. */
-  run(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<RunResult> {
+  run(args: string[], extraEnv: Record<string, string> = {}, input?: string, signal?: AbortSignal): Promise<RunResult> {
     return runCommand(path.join(cliBinDir(), "pulumi"), [...args, "--non-interactive"], {
       cwd: this.dir,
       env: { ...process.env, ...this.env, ...extraEnv },
       input,
+      signal,
     });
   }
 
@@ -123,13 +124,14 @@ export class PulumiProject {
     await this.ok(["config", "set", key, value, ...(opts.secret ? ["--secret"] : ["--plaintext"]), "--stack", this.stackName]);
   }
 
-  up(opts: { refresh?: boolean; preview?: boolean; extraArgs?: string[] } = {}): Promise<RunResult> {
+  /** `pulumi up`; `signal` kills -9 the CLI and its plugins when aborted (an interrupted run). */
+  up(opts: { refresh?: boolean; preview?: boolean; extraArgs?: string[]; signal?: AbortSignal } = {}): Promise<RunResult> {
     return this.run([
       "up", "--yes", "--stack", this.stackName,
       ...(opts.preview ? [] : ["--skip-preview"]),
       ...(opts.refresh ? ["--refresh"] : []),
       ...(opts.extraArgs ?? []),
-    ]);
+    ], {}, undefined, opts.signal);
   }
 
   preview(opts: { refresh?: boolean; expectNoChanges?: boolean; diff?: boolean; json?: boolean } = {}): Promise<RunResult> {
@@ -195,10 +197,18 @@ function copyDir(from: string, to: string): void {
 export function runCommand(
   cmd: string,
   args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string; signal?: AbortSignal },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+    // Its own process group, so an abort kills -9 the CLI with its plugins and language host.
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"], detached: !!opts.signal });
+    opts.signal?.addEventListener("abort", () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    });
     let stdout = "";
     let stderr = "";
     let output = "";

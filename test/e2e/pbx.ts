@@ -2,10 +2,13 @@
  * e2e helpers around the emulator: start one on a free port, make sites, and look
  * at the PBX behind Pulumi's back the way a console user would.
  */
+import { type ChildProcess, spawn } from "child_process";
+import * as net from "net";
+import * as path from "path";
 import { startEmulator, type FaultOptions, type RunningEmulator } from "../../emulator";
 import { createDriver, type Driver, type DriverName } from "../../sdk/drivers";
 import { PbxClient } from "../../sdk/drivers/apiv1/client";
-import { ProjectOptions, PulumiProject } from "./harness";
+import { ProjectOptions, PulumiProject, repoRoot } from "./harness";
 
 export interface RunningPbx {
   url: string;
@@ -23,7 +26,7 @@ export async function startPbx(options: Record<string, unknown> = {}): Promise<R
   return startPbxOn(await startEmulator({ dataFile: ":memory:", ...options }));
 }
 
-async function startPbxOn(emu: RunningEmulator): Promise<RunningPbx> {
+async function startPbxOn(emu: Pick<RunningEmulator, "url" | "adminToken" | "close">): Promise<RunningPbx> {
   const admin = (site: string) => new PbxClient({ url: emu.url, token: emu.adminToken, site, timeoutMs: 10_000 });
   return {
     url: emu.url,
@@ -74,16 +77,28 @@ export interface DriverPbx {
   pending(site: string): Promise<number>;
   /** Request counts per route (`"POST /api/…"`), from the emulator's metrics. */
   metrics(): Promise<{ requests: Record<string, number>; applies: number }>;
-  /** Turns fault injection on or off at runtime. */
+  /** Turns fault injection on or off at runtime (in-process emulators only). */
   setFaults(faults: FaultOptions): void;
+  /** Emulators in a child process: kill -9 it, and start it again on the same port and data file. */
+  kill?(): void;
+  restart?(): Promise<void>;
+}
+
+/** Options of a conformance PBX. */
+export interface DriverPbxOptions {
+  applyDelayMs?: number;
+  faults?: FaultOptions;
+  /** Run the emulator in a child process on this SQLite file (for kill -9 tests). */
+  processDataFile?: string;
 }
 
 /** The drivers the conformance suite runs against (each with its own emulator). */
 export const CONFORMANCE_DRIVERS: DriverName[] = ["apiv1", "wazo"];
 
-export async function startDriverPbx(driver: DriverName, options: { applyDelayMs?: number; faults?: FaultOptions } = {}): Promise<DriverPbx> {
+export async function startDriverPbx(driver: DriverName, options: DriverPbxOptions = {}): Promise<DriverPbx> {
   if (driver === "apiv1") {
-    const emu = await startEmulator({ dataFile: ":memory:", ...options });
+    const { processDataFile, ...emuOptions } = options;
+    const emu = processDataFile ? await emulatorProcess("apiv1", processDataFile, emuOptions) : await startEmulator({ dataFile: ":memory:", ...emuOptions });
     const pbx = await startPbxOn(emu);
     const admins = new Map<string, Driver>();
     return {
@@ -103,7 +118,12 @@ export async function startDriverPbx(driver: DriverName, options: { applyDelayMs
       },
       pending: async (site) => (await pbx.console(site).applyStatus()).pending,
       metrics: () => pbx.metrics(),
-      setFaults: (f) => { emu.app.pbx.faults = { ...f }; },
+      setFaults: (f) => {
+        if (!emu.app) throw new Error("faults of an emulator process are set at its start");
+        emu.app.pbx.faults = { ...f };
+      },
+      kill: (emu as ChildEmulator).kill,
+      restart: (emu as ChildEmulator).restart,
     };
   }
   const { startWazoPbx } = require("./wazoPbx") as typeof import("./wazoPbx");
@@ -118,4 +138,58 @@ export async function projectOnDriverSite(pbx: DriverPbx, site: string, options:
   if (pbx.driver !== "apiv1") await project.setConfig("pbx:driver", pbx.driver);
   for (const [key, value, secret] of config) await project.setConfig(key, value, { secret });
   return { project, secrets };
+}
+
+/** An emulator in a child process (from `dist/`), so a test can kill -9 it. */
+export interface ChildEmulator {
+  url: string;
+  adminToken: string;
+  app?: undefined;
+  close(): Promise<void>;
+  kill(): void;
+  restart(): Promise<void>;
+}
+
+/**
+ * Starts `flavor`'s emulator in a child process on `dataFile`, on a port that
+ * stays the same across restarts.
+ */
+export async function emulatorProcess(flavor: DriverName, dataFile: string, options: { applyDelayMs?: number; faults?: FaultOptions } = {}): Promise<ChildEmulator> {
+  const port = await freePort();
+  const adminToken = `pbxa_child_${process.pid}_${port}`;
+  const entry = flavor === "apiv1" ? ["emulator", "startEmulator"] : ["emulator/wazo", "startWazoEmulator"];
+  const script =
+    `require(${JSON.stringify(path.join(repoRoot, "dist", entry[0]))}).${entry[1]}(${JSON.stringify({ port, dataFile, adminToken, ...options })})` +
+    `.then((e) => console.log("READY " + e.url), (err) => { console.error(err); process.exit(1); });`;
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      child!.stdout!.on("data", (d) => {
+        out += String(d);
+        if (out.includes("READY ")) resolve();
+      });
+      child!.once("exit", (code) => reject(new Error(`emulator process exited with ${code} before it was ready`)));
+    });
+  };
+  await start();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    adminToken,
+    close: async () => { child?.kill("SIGTERM"); },
+    kill: () => { child?.kill("SIGKILL"); },
+    restart: start,
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }

@@ -54,6 +54,28 @@ function parseKeyId(id: string): [string, number] {
   return [id.slice(0, cut), Number(id.slice(cut + 1))];
 }
 
+/** When this process started: a create answered with an object older than this is a replay from an earlier run. */
+const PROCESS_START = Date.now();
+/** Clock skew tolerated between the PBX and us before a replay is double-checked. */
+const SKEW_MS = 5 * 60_000;
+
+/**
+ * A create with an idempotency key derived from the resource (see provider/crud.ts)
+ * replays the first answer for 24 hours. If that first create was made by an
+ * earlier run and the object has been deleted since (in the console), the replay
+ * names an object that is gone: check that case with one GET, and create afresh.
+ */
+async function createOnce<T extends { id: string; createdAt: string }>(
+  create: (o: { idempotencyKey?: string }) => Promise<T>,
+  get: (id: string) => Promise<T>,
+  options: CreateOptions | undefined,
+): Promise<T> {
+  const made = await create({ idempotencyKey: options?.idempotencyKey });
+  if (!options?.idempotencyKey || Date.parse(made.createdAt) >= PROCESS_START - SKEW_MS) return made;
+  const still = await undefinedIfGone(get(made.id));
+  return still ?? create({});
+}
+
 export class ApiV1Driver implements Driver {
   readonly capabilities = capabilities;
   readonly site: string;
@@ -68,10 +90,9 @@ export class ApiV1Driver implements Driver {
   constructor(options: PbxClientOptions) {
     const c = (this.client = new PbxClient(options));
     this.site = options.site;
-    const idem = (o?: CreateOptions) => ({ idempotencyKey: o?.idempotencyKey });
 
     this.users = {
-      create: async (input, o) => model(await c.users.create(input, idem(o))),
+      create: async (input, o) => model(await createOnce((k) => c.users.create(input, k), (id) => c.users.get(id), o)),
       get: async (id) => model(await c.users.get(id)),
       update: async (id, input, o) => model(await c.users.update(id, input, { ifMatch: o?.ifMatch })),
       delete: (id) => c.users.delete(id),
@@ -80,7 +101,7 @@ export class ApiV1Driver implements Driver {
       idOf: (u) => u.id,
     };
     this.incomingNumbers = {
-      create: async (input, o) => model(await c.incomingNumbers.create(input, idem(o))),
+      create: async (input, o) => model(await createOnce((k) => c.incomingNumbers.create(input, k), (id) => c.incomingNumbers.get(id), o)),
       get: async (id) => model(await c.incomingNumbers.get(id)),
       update: async (id, input, o) => model(await c.incomingNumbers.update(id, input, { ifMatch: o?.ifMatch })),
       delete: (id) => c.incomingNumbers.delete(id),
@@ -89,7 +110,7 @@ export class ApiV1Driver implements Driver {
       idOf: (n) => n.id,
     };
     this.userGroups = {
-      create: async (input, o) => model(await c.userGroups.create(input, idem(o))),
+      create: async (input, o) => model(await createOnce((k) => c.userGroups.create(input, k), (id) => c.userGroups.get(id), o)),
       get: async (id) => model(await c.userGroups.get(id)),
       update: async (id, input, o) => model(await c.userGroups.update(id, input, { ifMatch: o?.ifMatch })),
       delete: (id) => c.userGroups.delete(id),

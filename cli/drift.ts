@@ -95,8 +95,12 @@ interface PreviewStep {
   detailedDiff?: Record<string, unknown> | null;
 }
 
-/** Inputs that are Pulumi plumbing, not PBX fields. */
-const IGNORED_INPUTS = new Set(["__provider"]);
+/**
+ * Inputs that are plumbing, not PBX fields: Pulumi's serialized provider, and the pbx
+ * resources' `adopt` and `ownerMark` (how a create behaves; the providers' diff ignores
+ * them too, and a refresh does not read them back, so they would list as drift).
+ */
+const IGNORED_INPUTS = new Set(["__provider", "adopt", "ownerMark"]);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

@@ -23,7 +23,55 @@ import { PbxConflictError } from "../sdk/errors";
 const root = repoRoot;
 const local = path.join(root, ".pulumi-local");
 const SITE = "office";
-const STACK = "office";
+const DRIVERS = ["apiv1", "wazo"] as const;
+type Driver = (typeof DRIVERS)[number];
+
+/** Usage, for a bad option. */
+const USAGE = "usage: npm start -- [--serve] [--port N] [--driver apiv1|wazo]";
+
+interface Args {
+  serve: boolean;
+  port: number;
+  driver: Driver;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { serve: false, port: 8787, driver: "apiv1" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value; ${USAGE}`);
+      return v;
+    };
+    if (a === "--serve") args.serve = true;
+    else if (a === "--port") {
+      const v = value();
+      args.port = Number(v);
+      if (!/^\d+$/.test(v) || args.port > 65535) throw new Error(`--port must be a port number (0 for any free one), not "${v}"`);
+    } else if (a === "--driver") {
+      const v = value();
+      if (!(DRIVERS as readonly string[]).includes(v)) throw new Error(`--driver must be one of ${DRIVERS.join(", ")}, not "${v}"`);
+      args.driver = v as Driver;
+    } else throw new Error(`unknown option ${a}; ${USAGE}`);
+  }
+  return args;
+}
+
+/**
+ * A PBX the stack can reach: its URL, the stack config that connects to it (secret
+ * values apart, so they are piped to `pulumi config set --secret`), and a way to look at it.
+ */
+interface RunningPbx {
+  url: string;
+  /** What `npm start` keeps for this PBX, relative to the repository. */
+  dataFile: string;
+  config: Record<string, string>;
+  secretConfig: Record<string, string>;
+  /** A command that shows the site's users, for the printout. */
+  lookCommand: string;
+  close(): Promise<void>;
+}
 
 /** A secret kept in a file of its own (0600), made on first use. */
 function secretFile(name: string, make: () => string): string {
@@ -62,45 +110,96 @@ function portFree(port: number): Promise<boolean> {
 }
 
 
-function run(args: string[], env: NodeJS.ProcessEnv, quiet = false): Promise<{ code: number; stdout: string }> {
+/**
+ * Runs the pinned pulumi CLI in the repository. `input` goes to its stdin (a secret for
+ * `config set --secret`, so it never is on a command line); `quiet` keeps its stdout,
+ * which may hold secrets (`config --show-secrets`), off the terminal.
+ */
+function run(args: string[], env: NodeJS.ProcessEnv, opts: { quiet?: boolean; input?: string } = {}): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(cliBinDir(), "pulumi"), args, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(path.join(cliBinDir(), "pulumi"), args, { cwd: root, env, stdio: ["pipe", "pipe", "inherit"] });
     let stdout = "";
     child.stdout.on("data", (d) => {
       stdout += d;
-      if (!quiet) process.stdout.write(d);
+      if (!opts.quiet) process.stdout.write(d);
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stdout }));
+    child.stdin.end(opts.input ?? "");
   });
 }
 
+/**
+ * Makes the stack's config hold the connection, writing only what differs: an
+ * unchanged secret is not re-encrypted, so a second run leaves `Pulumi.<stack>.yaml`
+ * as it was. Returns a non-zero exit code when the CLI fails.
+ */
+async function setStackConfig(stack: string, pbx: RunningPbx, env: NodeJS.ProcessEnv): Promise<number> {
+  const current = await run(["config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"], env, { quiet: true });
+  if (current.code !== 0) return current.code;
+  const now = JSON.parse(current.stdout || "{}") as Record<string, { value?: string; secret?: boolean }>;
+  const wanted = [
+    ...Object.entries(pbx.config).map(([key, value]) => ({ key, value, secret: false })),
+    ...Object.entries(pbx.secretConfig).map(([key, value]) => ({ key, value, secret: true })),
+  ];
+  for (const { key, value, secret } of wanted) {
+    if (now[key]?.value === value && Boolean(now[key]?.secret) === secret) continue;
+    const args = ["config", "set", ...(secret ? ["--secret", key] : [key, value]), "--stack", stack, "--non-interactive"];
+    const r = await run(args, env, { quiet: true, input: secret ? value : undefined });
+    if (r.code !== 0) return r.code;
+  }
+  return 0;
+}
+
+/** The API v1 emulator on `.pulumi-local/pbx.db`, with site "office" and its own token. */
+async function startApiV1(port: number, adminToken: string): Promise<RunningPbx> {
+  const dataFile = path.join(local, "pbx.db");
+  const emu = await startEmulator({ dataFile, adminToken, port });
+  try {
+    // The site and its own token, made once; the admin token stays with the emulator.
+    const admin = new PbxClient({ url: emu.url, token: adminToken, site: SITE });
+    const tokenFile = path.join(local, "site-token");
+    let siteToken = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, "utf8").trim() : "";
+    try {
+      const created = await admin.sites.create({ name: SITE });
+      siteToken = created.token;
+      fs.writeFileSync(tokenFile, siteToken, { mode: 0o600 });
+    } catch (err) {
+      if (!(err instanceof PbxConflictError)) throw err;
+    }
+    return {
+      url: emu.url,
+      dataFile: path.relative(root, dataFile),
+      config: { "pbx:driver": "apiv1", "pbx:url": emu.url, "pbx:site": SITE },
+      secretConfig: { "pbx:token": siteToken || adminToken },
+      lookCommand: `curl -H "Authorization: Bearer $(cat .pulumi-local/site-token)" ${emu.url}/api/v1/sites/${SITE}/users`,
+      close: () => emu.close(),
+    };
+  } catch (err) {
+    await emu.close();
+    throw err;
+  }
+}
+
+/** The Wazo-shaped emulator: not in this version yet (emulator/ serves API v1 only). */
+async function startWazo(_port: number, _adminToken: string): Promise<RunningPbx> {
+  throw new Error("the wazo emulator is not available yet; run `npm start` without --driver (API v1)");
+}
+
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const serve = argv.includes("--serve");
-  const portArg = argv.indexOf("--port");
-  const wanted = portArg >= 0 ? Number(argv[portArg + 1]) : 8787;
+  const args = parseArgs(process.argv.slice(2));
+  // One stack per driver: a stack's state holds one PBX's object ids.
+  const stack = args.driver === "apiv1" ? "office" : `office-${args.driver}`;
 
   linkSelf();
   fs.mkdirSync(path.join(local, "state"), { recursive: true });
   const adminToken = secretFile("admin-token", () => `adm_${randomBytes(24).toString("hex")}`);
   const passphrase = secretFile("passphrase", () => randomBytes(24).toString("base64url"));
 
-  const port = (await portFree(wanted)) ? wanted : 0;
-  const emu = await startEmulator({ dataFile: path.join(local, "pbx.db"), adminToken, port });
-  console.log(`PBX emulator: ${emu.url} (data ${path.relative(root, path.join(local, "pbx.db"))})`);
+  const port = (await portFree(args.port)) ? args.port : 0;
+  const pbx = await (args.driver === "apiv1" ? startApiV1 : startWazo)(port, adminToken);
+  console.log(`PBX emulator (${args.driver}): ${pbx.url} (data ${pbx.dataFile})`);
   try {
-    // The site and its own token, made once; the admin token stays with the emulator.
-    const admin = new PbxClient({ url: emu.url, token: adminToken, site: SITE });
-    let siteToken = fs.existsSync(path.join(local, "site-token")) ? fs.readFileSync(path.join(local, "site-token"), "utf8").trim() : "";
-    try {
-      const created = await admin.sites.create({ name: SITE });
-      siteToken = created.token;
-      fs.writeFileSync(path.join(local, "site-token"), siteToken, { mode: 0o600 });
-    } catch (err) {
-      if (!(err instanceof PbxConflictError)) throw err;
-    }
-
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: `${cliBinDir()}${path.delimiter}${process.env.PATH ?? ""}`,
@@ -111,30 +210,41 @@ async function main(): Promise<number> {
       // A plain `pulumi up` type-checks the example (examples/basic/tsconfig.json);
       // here ts-node only runs it, which halves the time. PULUMI_NODEJS_TRANSPILE_ONLY=false checks.
       PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
-      // The connection comes from the environment, so nothing about this run's
-      // port or token lands in a stack file.
-      PBX_URL: emu.url,
-      PBX_TOKEN: siteToken || adminToken,
-      PBX_SITE: SITE,
     };
-    const select = await run(["stack", "select", STACK, "--create", "--non-interactive"], env, true);
+    // The connection is the stack's config, not this process's environment: a PBX_*
+    // variable of the caller's shell must not reach another PBX than the config says,
+    // and what runs here is what a later `pulumi refresh` of the stack runs.
+    for (const name of Object.keys(env)) if (name.startsWith("PBX_")) delete env[name];
+
+    const select = await run(["stack", "select", stack, "--create", "--non-interactive"], env, { quiet: true });
     if (select.code !== 0) return select.code;
-    const up = await run(["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], env);
+    const configured = await setStackConfig(stack, pbx, env);
+    if (configured !== 0) return configured;
+    const up = await run(["up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack], env);
     if (up.code !== 0) return up.code;
 
-    const outputs = await run(["stack", "output", "--json", "--stack", STACK], env, true);
+    const outputs = await run(["stack", "output", "--json", "--stack", stack], env, { quiet: true });
     console.log(`\nStack outputs:\n${outputs.stdout}`);
-    console.log(`Look at it:
-  curl -H "Authorization: Bearer $(cat .pulumi-local/site-token)" ${emu.url}/api/v1/sites/${SITE}/users
-  PULUMI_BACKEND_URL=file://$PWD/.pulumi-local/state PULUMI_CONFIG_PASSPHRASE_FILE=.pulumi-local/passphrase npx pulumi stack output --stack ${STACK}
-  npm start -- --serve   (keeps the emulator at ${emu.url} running)`);
-    if (serve) {
-      console.log(`\nServing ${emu.url}; Ctrl-C to stop.`);
-      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+    // Paths as the user's shell needs them; the passphrase by file, never printed.
+    const backend = `PULUMI_BACKEND_URL=file://${path.join(local, "state")} PULUMI_CONFIG_PASSPHRASE_FILE=${path.join(local, "passphrase")}`;
+    const stackFile = `Pulumi.${stack}.yaml`;
+    if (!args.serve) {
+      console.log(`The stack's connection (pbx:url ${pbx.url}, pbx:site ${SITE}, pbx:token as a secret) is in ${stackFile}.
+The emulator has stopped. To keep it running and audit the stack:
+  npm start -- --serve${args.driver === "apiv1" ? "" : ` --driver ${args.driver}`}`);
+      return 0;
     }
+    console.log(`Serving ${pbx.url} (driver ${args.driver}, site ${SITE}, stack ${stack}); Ctrl-C to stop.
+The stack's connection (pbx:url, pbx:site, pbx:token as a secret) is in ${stackFile}. In another terminal, from ${root}:
+  export ${backend}
+  npx pulumi-pbx drift --stack ${stack}             # 0 no drift, 2 drift (edit something in the PBX first)
+  npx pulumi preview --refresh --diff --stack ${stack}
+  npx pulumi refresh --stack ${stack}
+  ${pbx.lookCommand}`);
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
     return 0;
   } finally {
-    await emu.close();
+    await pbx.close();
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { errorsOf, formatError, formatJson, formatMarkdown, formatTable, parsePreview, reportOf } from "../../../cli/drift";
+import { diffFields, errorsOf, formatError, formatJson, formatMarkdown, formatTable, parsePreview, reportOf } from "../../../cli/drift";
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", `${name}.preview.json`), "utf8");
 const NO_URL = 'no PBX URL for site "office": set pbx:url (or PBX_URL), or pbx:sites.office.url';
@@ -63,6 +63,15 @@ describe("errors of a failed preview", () => {
   test("the engine's closing 'preview failed' is the error when nothing else says why", () => {
     expect(errorsOf([{ message: "error: preview failed\n", severity: "error" }])).toEqual([
       { message: "preview failed", count: 1, resources: [] },
+    ]);
+  });
+});
+
+describe("fields of a drifted pbx resource", () => {
+  test("adopt and ownerMark are how a create behaves, not PBX fields: a refresh does not read them back, so they are not drift", () => {
+    const program = { firstName: "Alice", adopt: true, ownerMark: "pulumi-pbx:073e099e814bc5f3bbb4f7b3", __provider: "…" };
+    expect(diffFields(program, { firstName: "Eve" }).visible).toEqual([
+      { path: "firstName", program: "Alice", live: "Eve", secret: false },
     ]);
   });
 });

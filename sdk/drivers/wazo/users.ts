@@ -1,0 +1,468 @@
+/**
+ * Users on Wazo: a confd user, its SIP line (line + SIP endpoint + extension
+ * in the tenant's internal context), its voicemail, its DND service and its
+ * wazo-auth login (the portal). Our id is the user's uuid.
+ *
+ * Requests:
+ * - create: GET /extensions?exten&context (is the extension free?), POST
+ *   /users with the line, SIP endpoint, extension, voicemail and wazo-auth
+ *   user inline (one confd transaction), PUT /users/{uuid}/services/dnd when
+ *   dnd is on, then the read below;
+ * - read: GET /users/{uuid}, GET /endpoints/sip/{uuid} (SIP credentials),
+ *   GET /voicemails/{id} (PIN), GET {auth}/users/{uuid} (portal login);
+ * - update: GET /users/{uuid}, then only what changed: PUT /users/{uuid},
+ *   PUT /extensions/{id}, PUT /voicemails/{id}, POST or DELETE
+ *   /users/{uuid}/voicemails (+ DELETE /voicemails/{id}), PUT
+ *   /users/{uuid}/services/dnd, wazo-auth PUT /users/{uuid} or POST
+ *   /users/password/reset; then the read;
+ * - delete: DELETE /users/{uuid}?recursive=true — confd then deletes the
+ *   user's voicemail, lines with their extensions and SIP endpoints, and the
+ *   wazo-auth user, and leaves groups (plugins/user/middleware.py), so
+ *   nothing create made is left behind.
+ *
+ * Rings vs seconds: we count rings before voicemail, Wazo counts the seconds
+ * a user's phones ring before the no-answer fallback (`ring_seconds`). One
+ * ring cadence is about 5 s in Europe (1 s on, 4 s off) and 6 s in North
+ * America; we take {@link SECONDS_PER_RING} = 5, so 4 rings ↔ 20 s, and read
+ * back round(ring_seconds / 5): a change made in confd shows as soon as it
+ * moves the ring count.
+ */
+import { randomBytes } from "crypto";
+import { PbxApiError, PbxConflictError, PbxNotFoundError, PbxValidationError } from "../../errors";
+import { zodIssues } from "../../schemas/error";
+import { computeUserTags, UserCreateSchema, type UserCreateParsed } from "../../schemas/user";
+import type { CreateOptions, KindDriver, UserInput, UserModel } from "../driver";
+import { SECONDS_PER_RING } from "./capabilities";
+import { WazoSite, WazoUser, invalid } from "./site";
+
+/** Wazo field → our property path, for validation errors of user writes. */
+export const USER_FIELDS: Record<string, string> = {
+  firstname: "firstName",
+  lastname: "lastName",
+  email: "email",
+  mobile_phone_number: "mobileNumber",
+  language: "language",
+  userfield: "department",
+  outgoing_caller_id: "outgoingCallerId",
+  simultaneous_calls: "multipleCalls",
+  ring_seconds: "voicemail.ringsBeforeVoicemail",
+  exten: "extension",
+  extensions: "extension",
+  lines: "extension",
+  voicemail: "voicemail",
+  number: "extension",
+  password: "voicemail.pin",
+  auth: "portal",
+  username: "portal.username",
+  description: "",
+};
+
+interface SipEndpoint {
+  uuid: string;
+  name?: string;
+  auth_section_options?: Array<[string, string] | string[]>;
+}
+interface Voicemail {
+  id: number;
+  password?: string | null;
+  email?: string | null;
+  number?: string;
+}
+interface AuthUser {
+  uuid: string;
+  username?: string | null;
+}
+
+/** Owner marks of the models this driver returned (not a model field, so it never shows in a diff). */
+const marks = new WeakMap<object, string>();
+
+/** The owner mark (the confd user's description) of a model this driver returned. */
+export function ownerMarkOfUser(u: UserModel): string | undefined {
+  return marks.get(u);
+}
+
+const randomText = (alphabet: string, length: number) => {
+  const bytes = randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+};
+const LOWER = "abcdefghijklmnopqrstuvwxyz0123456789";
+const MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** SIP credentials: Wazo does not generate them, the client chooses them (8-letter name as Wazo's own UI does). */
+export function newSipCredentials(): { username: string; password: string } {
+  return { username: randomText(LOWER, 8), password: randomText(MIXED, 20) };
+}
+
+function option(options: SipEndpoint["auth_section_options"], key: string): string | undefined {
+  const pair = (options ?? []).find((o) => o[0] === key);
+  return pair?.[1];
+}
+
+/** Our call recording as Wazo's five flags. */
+export function recordingFlags(mode: "off" | "onDemand" | "always"): Record<string, boolean> {
+  const auto = mode === "always";
+  return {
+    call_record_outgoing_external_enabled: auto,
+    call_record_outgoing_internal_enabled: auto,
+    call_record_incoming_external_enabled: auto,
+    call_record_incoming_internal_enabled: auto,
+    online_call_record_enabled: mode === "onDemand",
+  };
+}
+
+/**
+ * Wazo's five flags as our call recording. Some but not all automatic flags
+ * on (only set through confd) reads as "always": calls are being recorded
+ * automatically, and a program that said "off" or "onDemand" sees the drift.
+ */
+export function recordingOf(u: Pick<WazoUser, "call_record_outgoing_external_enabled" | "call_record_outgoing_internal_enabled" | "call_record_incoming_external_enabled" | "call_record_incoming_internal_enabled" | "online_call_record_enabled">): "off" | "onDemand" | "always" {
+  const auto = [u.call_record_outgoing_external_enabled, u.call_record_outgoing_internal_enabled, u.call_record_incoming_external_enabled, u.call_record_incoming_internal_enabled];
+  if (auto.some(Boolean)) return "always";
+  return u.online_call_record_enabled ? "onDemand" : "off";
+}
+
+export const ringsToSeconds = (rings: number) => rings * SECONDS_PER_RING;
+export const secondsToRings = (seconds: number) => Math.round(seconds / SECONDS_PER_RING);
+
+const displayName = (first: string, last?: string | null) => (last ? `${first} ${last}` : first);
+
+export class WazoUsers implements KindDriver<"user"> {
+  constructor(private readonly site: WazoSite) {}
+
+  private get http() {
+    return this.site.http;
+  }
+
+  idOf(u: UserModel): string {
+    return u.id;
+  }
+
+  ownerMarkOf(u: UserModel): string | undefined {
+    return ownerMarkOfUser(u);
+  }
+
+  async create(input: UserInput, options: CreateOptions = {}): Promise<UserModel> {
+    const parsed = UserCreateSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new PbxValidationError({ method: "POST", path: `${this.http.base.confd}/users`, status: 400, code: "validation_failed", detail: "invalid user", issues: zodIssues(parsed.error) });
+    }
+    const u = parsed.data;
+    const holder = await this.find({ extension: u.extension });
+    if (holder) throw taken(holder.id, u.extension, this.http.base.confd);
+    const internal = await this.site.context("internal");
+    const sip = newSipCredentials();
+    this.http.addSecret(sip.password);
+    this.http.addSecret(u.voicemail.pin ?? undefined);
+    this.http.addSecret(u.portal?.password ?? undefined);
+    const body: Record<string, unknown> = {
+      ...userFieldsOf(u),
+      ...(options.ownerMark ? { description: options.ownerMark } : {}),
+      lines: [
+        {
+          context: internal.name,
+          endpoint_sip: { name: sip.username, auth_section_options: [["username", sip.username], ["password", sip.password]] },
+          extensions: [{ exten: u.extension, context: internal.name }],
+        },
+      ],
+    };
+    if (u.voicemail.enabled) body.voicemail = voicemailBody(u, internal.name);
+    if (u.portal && (u.portal.username || u.portal.password)) {
+      body.auth = {
+        username: u.portal.username ?? undefined,
+        password: u.portal.password ?? undefined,
+        firstname: u.firstName,
+        lastname: u.lastName ?? null,
+        email_address: u.email ?? null,
+        purpose: "user",
+      };
+    }
+    const created = await this.http.request<{ uuid: string; id: number }>({
+      method: "POST",
+      path: "/users",
+      body,
+      fields: USER_FIELDS,
+      // No idempotency key in Wazo: if an attempt that failed did create the user, find it by extension.
+      recover: async () => {
+        const found = await this.find({ extension: u.extension });
+        if (found && (!options.ownerMark || this.ownerMarkOf(found) === options.ownerMark)) return { value: { uuid: found.id } };
+        return undefined;
+      },
+    }).catch((e: unknown) => this.explainConflict(e, u.extension));
+    if (u.dnd) await this.setDnd(created.uuid, true);
+    return this.get(created.uuid);
+  }
+
+  async get(id: string): Promise<UserModel> {
+    return this.modelOf(await this.site.getUser(id));
+  }
+
+  async update(id: string, input: UserInput): Promise<UserModel> {
+    const u = await this.site.getUser(id);
+    const main = await this.site.mainLine(u);
+    const vm = u.voicemail ? await this.http.request<Voicemail>({ method: "GET", path: `/voicemails/${u.voicemail.id}` }) : undefined;
+    const internal = await this.site.context("internal");
+    this.http.addSecret(input.voicemail?.pin ?? undefined);
+    this.http.addSecret(input.portal?.password ?? undefined);
+
+    // The user's own fields, only those the input sets.
+    const put: Record<string, unknown> = {};
+    const set = <K extends keyof UserInput>(k: K, wazo: string, f: (v: NonNullable<UserInput[K]> | null) => unknown = (v) => v) => {
+      if (input[k] !== undefined) put[wazo] = f(input[k] as NonNullable<UserInput[K]> | null);
+    };
+    set("firstName", "firstname");
+    set("lastName", "lastname");
+    set("email", "email");
+    set("mobileNumber", "mobile_phone_number");
+    set("department", "userfield");
+    set("language", "language");
+    set("outgoingCallerId", "outgoing_caller_id", (v) => v ?? "default");
+    if (input.multipleCalls !== undefined) {
+      const want = input.multipleCalls ? (u.simultaneous_calls > 1 ? u.simultaneous_calls : 5) : 1;
+      if (want !== u.simultaneous_calls) put.simultaneous_calls = want;
+    }
+    if (input.callRecording !== undefined) Object.assign(put, recordingFlags(input.callRecording));
+    if (input.voicemail?.ringsBeforeVoicemail !== undefined) put.ring_seconds = ringsToSeconds(input.voicemail.ringsBeforeVoicemail);
+    if (Object.keys(put).length) await this.http.request({ method: "PUT", path: `/users/${u.uuid}`, body: put, fields: USER_FIELDS });
+
+    // The extension, on the user's line (a user made in confd without a line gets one).
+    const extension = input.extension;
+    if (extension !== undefined && main?.extension?.exten !== extension) {
+      const holder = await this.find({ extension });
+      if (holder && holder.id !== u.uuid) throw taken(holder.id, extension, this.http.base.confd);
+      if (main?.extension) {
+        await this.http.request({ method: "PUT", path: `/extensions/${main.extension.id}`, body: { exten: extension }, fields: USER_FIELDS }).catch((e: unknown) => this.explainConflict(e, extension));
+      } else {
+        await this.addLine(u, extension, internal.name);
+      }
+    }
+
+    // Voicemail.
+    const first = (input.firstName ?? u.firstname) as string;
+    const last = input.lastName !== undefined ? input.lastName : u.lastname;
+    const number = extension ?? main?.extension?.exten;
+    const email = input.email !== undefined ? input.email : u.email;
+    if (input.voicemail?.enabled === false && vm) {
+      await this.http.request({ method: "DELETE", path: `/users/${u.uuid}/voicemails` });
+      await this.http.request({ method: "DELETE", path: `/voicemails/${vm.id}` });
+    } else if (input.voicemail?.enabled === true && !vm) {
+      if (!number) throw invalid("voicemail.enabled", "the user has no extension for its voicemail number");
+      await this.http.request({
+        method: "POST",
+        path: `/users/${u.uuid}/voicemails`,
+        body: { name: displayName(first, last), number, context: internal.name, ...(input.voicemail.pin ? { password: input.voicemail.pin } : {}), ...(email ? { email } : {}) },
+        fields: { ...USER_FIELDS, name: "firstName", email: "email" },
+      });
+    } else if (vm && input.voicemail?.enabled !== false) {
+      const vput: Record<string, unknown> = {};
+      if (input.voicemail?.pin !== undefined && input.voicemail.pin !== vm.password) vput.password = input.voicemail.pin;
+      if (extension !== undefined && vm.number !== undefined && vm.number !== extension) vput.number = extension;
+      if (input.email !== undefined && (vm.email ?? null) !== (input.email ?? null)) vput.email = input.email;
+      if (Object.keys(vput).length) await this.http.request({ method: "PUT", path: `/voicemails/${vm.id}`, body: vput, fields: { ...USER_FIELDS, email: "email" } });
+    }
+
+    if (input.dnd !== undefined && input.dnd !== !!u.services?.dnd?.enabled) await this.setDnd(u.uuid, input.dnd);
+    if (input.portal) await this.updatePortal(u, input.portal, first, last);
+    return this.get(u.uuid);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.http.request({ method: "DELETE", path: `/users/${encodeURIComponent(id)}`, query: { recursive: true } });
+  }
+
+  async find({ extension }: { extension: string }): Promise<UserModel | undefined> {
+    const internal = await this.site.context("internal");
+    const found = await this.http.request<{ items: Array<{ id: number; exten: string; context: string; lines?: Array<{ id: number }> }> }>({
+      method: "GET",
+      path: "/extensions",
+      query: { exten: extension, context: internal.name },
+    });
+    const ext = (found?.items ?? []).find((e) => e.exten === extension && e.context === internal.name);
+    const lineId = ext?.lines?.[0]?.id;
+    if (lineId === undefined) return undefined;
+    const line = await this.http.request<{ users?: Array<{ uuid: string }> }>({ method: "GET", path: `/lines/${lineId}` });
+    const uuid = line?.users?.[0]?.uuid;
+    if (!uuid) return undefined;
+    return this.get(uuid).catch((e: unknown) => {
+      if (e instanceof PbxNotFoundError) return undefined;
+      throw e;
+    });
+  }
+
+  async list(): Promise<UserModel[]> {
+    const all = await this.site.listAll<{ uuid: string; id: number }>("/users");
+    const models = await Promise.all(
+      all.map((u) =>
+        this.get(u.uuid).catch((e: unknown) => {
+          if (e instanceof PbxNotFoundError) return undefined; // deleted while listing
+          throw e;
+        }),
+      ),
+    );
+    return models.filter((m): m is UserModel => m !== undefined);
+  }
+
+  /** Our model of a confd user (and its endpoint, voicemail and wazo-auth user). */
+  async modelOf(u: WazoUser): Promise<UserModel> {
+    const main = await this.site.mainLine(u);
+    const endpointUuid = main?.line.endpoint_sip?.uuid;
+    const [endpoint, vm, auth] = await Promise.all([
+      endpointUuid ? this.http.request<SipEndpoint>({ method: "GET", path: `/endpoints/sip/${endpointUuid}` }) : undefined,
+      u.voicemail ? this.http.request<Voicemail>({ method: "GET", path: `/voicemails/${u.voicemail.id}` }) : undefined,
+      this.authUser(u.uuid),
+    ]);
+    const sipPassword = option(endpoint?.auth_section_options, "password") ?? "";
+    this.http.addSecret(sipPassword);
+    this.http.addSecret(vm?.password ?? undefined);
+    const pin = vm?.password ? vm.password : null;
+    const portalUsername = auth?.username ?? null;
+    const model: UserModel = {
+      id: u.uuid,
+      site: this.site.name,
+      extension: main?.extension?.exten ?? "",
+      firstName: u.firstname,
+      lastName: u.lastname ?? null,
+      email: u.email || null,
+      mobileNumber: u.mobile_phone_number || null,
+      department: u.userfield || null,
+      language: u.language || null,
+      role: "user",
+      permissions: [],
+      directoryListed: true,
+      multipleCalls: u.simultaneous_calls > 1,
+      loginRequired: false,
+      dnd: !!u.services?.dnd?.enabled,
+      callRecording: recordingOf(u),
+      outgoingCallerId: !u.outgoing_caller_id || u.outgoing_caller_id === "default" ? null : u.outgoing_caller_id,
+      // Wazo has no key count (capabilities say so); a constant keeps reads stable.
+      keyCount: WAZO_KEY_COUNT,
+      voicemail: { enabled: !!vm, pin, ringsBeforeVoicemail: secondsToRings(u.ring_seconds) },
+      // wazo-auth never shows a password: a login that exists was made with one.
+      portal: { username: portalUsername, passwordSet: !!auth },
+      sipUsername: option(endpoint?.auth_section_options, "username") ?? endpoint?.name ?? "",
+      sipDomain: this.site.host,
+      sipProxy: this.site.host,
+      sipPassword,
+      tags: computeUserTags({ email: u.email, voicemailPinSet: pin !== null, portalPasswordSet: !!auth }),
+    };
+    if (u.description) marks.set(model, u.description);
+    return model;
+  }
+
+  private async authUser(uuid: string): Promise<AuthUser | undefined> {
+    try {
+      return await this.http.request<AuthUser>({ service: "auth", method: "GET", path: `/users/${uuid}`, tenant: true });
+    } catch (e) {
+      if (e instanceof PbxNotFoundError) return undefined;
+      throw e;
+    }
+  }
+
+  private setDnd(uuid: string, enabled: boolean): Promise<unknown> {
+    return this.http.request({ method: "PUT", path: `/users/${uuid}/services/dnd`, body: { enabled }, fields: { enabled: "dnd" } });
+  }
+
+  /** A line, SIP endpoint and extension for a user that has none (made in confd without one). */
+  private async addLine(u: WazoUser, extension: string, context: string): Promise<void> {
+    const sip = newSipCredentials();
+    this.http.addSecret(sip.password);
+    const line = await this.http.request<{ id: number }>({
+      method: "POST",
+      path: "/lines",
+      body: {
+        context,
+        endpoint_sip: { name: sip.username, auth_section_options: [["username", sip.username], ["password", sip.password]] },
+        extensions: [{ exten: extension, context }],
+      },
+      fields: USER_FIELDS,
+    });
+    await this.http.request({ method: "PUT", path: `/users/${u.uuid}/lines/${line.id}` });
+  }
+
+  /** The wazo-auth login: created when missing, renamed, or given a new password. */
+  private async updatePortal(u: WazoUser, portal: NonNullable<UserInput["portal"]>, first: string, last: string | null | undefined): Promise<void> {
+    const auth = await this.authUser(u.uuid);
+    const fields = { username: "portal.username", password: "portal.password" };
+    if (!auth) {
+      if (!portal.username && !portal.password) return;
+      await this.http.request({
+        service: "auth",
+        method: "POST",
+        path: "/users",
+        tenant: true,
+        body: { uuid: u.uuid, username: portal.username ?? undefined, password: portal.password ?? undefined, firstname: first, lastname: last ?? null, purpose: "user" },
+        fields,
+      });
+      return;
+    }
+    if (portal.username !== undefined && portal.username !== null && portal.username !== auth.username) {
+      await this.http.request({
+        service: "auth",
+        method: "PUT",
+        path: `/users/${u.uuid}`,
+        tenant: true,
+        body: { username: portal.username, firstname: first, lastname: last ?? null, purpose: "user", enabled: true },
+        fields,
+      });
+    }
+    if (portal.password) {
+      // An administrator sets a password through the reset operation (the change operation needs the old one).
+      await this.http.request({ service: "auth", method: "POST", path: "/users/password/reset", query: { user_uuid: u.uuid }, tenant: true, body: { password: portal.password }, fields });
+    }
+  }
+
+  /** A Wazo "already exists" on a user write, with the user that holds the extension. */
+  private async explainConflict(e: unknown, extension: string): Promise<never> {
+    if (e instanceof PbxConflictError && !e.existing) {
+      const holder = await this.find({ extension }).catch(() => undefined);
+      if (holder) throw taken(holder.id, extension, this.http.base.confd);
+      throw new PbxConflictError({ method: e.method, path: e.path, status: e.status, code: "conflict", detail: e.message.split(": ").slice(1).join(": ") || `extension ${extension} is taken`, body: e.body, existing: { type: "extension", id: extension, key: `extension ${extension}` } });
+    }
+    throw e;
+  }
+}
+
+/** The key count users read back with (Wazo has none; keyCount is unsupported as an input). */
+export const WAZO_KEY_COUNT = 0;
+
+function taken(uuid: string, extension: string, base: string): PbxConflictError {
+  return new PbxConflictError({
+    method: "POST",
+    path: `${base}/users`,
+    status: 409,
+    code: "conflict",
+    detail: `extension ${extension} is already used by user ${uuid}`,
+    existing: { type: "user", id: uuid, key: `extension ${extension}` },
+  });
+}
+
+/** The confd user fields of a parsed create. */
+function userFieldsOf(u: UserCreateParsed): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    firstname: u.firstName,
+    ring_seconds: ringsToSeconds(u.voicemail.ringsBeforeVoicemail),
+    simultaneous_calls: u.multipleCalls ? 5 : 1,
+    ...recordingFlags(u.callRecording),
+  };
+  if (u.lastName !== undefined) body.lastname = u.lastName;
+  if (u.email !== undefined) body.email = u.email;
+  if (u.mobileNumber !== undefined) body.mobile_phone_number = u.mobileNumber;
+  if (u.department !== undefined) body.userfield = u.department;
+  if (u.language !== undefined) body.language = u.language;
+  if (u.outgoingCallerId !== undefined) body.outgoing_caller_id = u.outgoingCallerId ?? "default";
+  return body;
+}
+
+function voicemailBody(u: UserCreateParsed, context: string): Record<string, unknown> {
+  return {
+    name: displayName(u.firstName, u.lastName),
+    number: u.extension,
+    context,
+    ...(u.voicemail.pin ? { password: u.voicemail.pin } : {}),
+    ...(u.email ? { email: u.email } : {}),
+  };
+}
+
+/** Thrown errors are typed; anything else is a bug worth seeing. */
+export function isPbxError(e: unknown): e is PbxApiError {
+  return e instanceof PbxApiError;
+}

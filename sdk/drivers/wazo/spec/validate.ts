@@ -115,8 +115,14 @@ export function toInputErrors(issues: readonly z.core.$ZodIssue[]): InputErrors 
   return root;
 }
 
+/** A UUID as Python shows it (`UUID('…')`): confd's routes convert `<uuid:…>` path parameters to UUID objects. */
+export class PyUuid {
+  constructor(readonly value: string) {}
+}
+
 /** A value as Python's `repr` shows it (confd formats error details with `str(dict)`). */
 export function pyRepr(v: unknown): string {
+  if (v instanceof PyUuid) return `UUID('${v.value}')`;
   if (v === null || v === undefined) return "None";
   if (v === true) return "True";
   if (v === false) return "False";

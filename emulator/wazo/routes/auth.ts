@@ -1,0 +1,102 @@
+/**
+ * A minimal wazo-auth: tokens from a username and password (HTTP Basic),
+ * token check and revocation, tenants, logins. Shapes from wazo-auth's
+ * `plugins/http/tokens`, `tenants`, `users` and `token.py`.
+ */
+import type { FastifyInstance } from "fastify";
+import { WazoError } from "../errors";
+import { list, serve } from "../http";
+import type { AuthUserRow, TenantRow, TokenRow } from "../model";
+import { DEFAULT_TOKEN_EXPIRATION_S, type WazoState } from "../state";
+
+/** wazo-auth prints local times without a zone and UTC ones with it. */
+function times(ms: number) {
+  const iso = new Date(ms).toISOString().replace("Z", "");
+  return { local: iso, utc: `${iso}+00:00` };
+}
+
+function tokenData(state: WazoState, token: string, row: TokenRow, user: AuthUserRow | undefined) {
+  const issued = times(row.issued_at);
+  const expires = times(row.expires_at);
+  return {
+    token,
+    auth_id: row.auth_id,
+    xivo_user_uuid: user?.purpose === "user" ? row.auth_id : null,
+    xivo_uuid: state.xivoUuid,
+    issued_at: issued.local,
+    expires_at: expires.local,
+    utc_issued_at: issued.utc,
+    utc_expires_at: expires.utc,
+    acl: ["confd.#", "auth.#"],
+    metadata: { uuid: row.auth_id, tenant_uuid: row.tenant_uuid, auth_id: row.auth_id, pbx_user_uuid: user?.purpose === "user" ? row.auth_id : null, xivo_uuid: state.xivoUuid, purpose: user?.purpose ?? "user" },
+    session_uuid: row.session_uuid,
+    remote_addr: null,
+    user_agent: null,
+  };
+}
+
+function basic(header: string | undefined): { login: string; password: string } | undefined {
+  if (!header?.startsWith("Basic ")) return undefined;
+  const text = Buffer.from(header.slice(6), "base64").toString("utf8");
+  const i = text.indexOf(":");
+  return i < 0 ? undefined : { login: text.slice(0, i), password: text.slice(i + 1) };
+}
+
+function tenantView(t: TenantRow) {
+  return { uuid: t.uuid, name: t.name, slug: t.slug, parent_uuid: t.parent_uuid, domain_names: t.domain_names, contact: null, phone: null, address: {}, default_authentication_method: "native" };
+}
+
+export function authRoutes(app: FastifyInstance, state: WazoState): void {
+  serve(app, state, "createToken", (c) => {
+    const creds = basic(c.req.headers.authorization);
+    const user = creds && creds.login && creds.password ? state.checkPassword(creds.login, creds.password) : undefined;
+    if (!user) throw new WazoError(401, ["Authentication Failed"]);
+    const expiration = (c.body as { expiration?: number }).expiration ?? DEFAULT_TOKEN_EXPIRATION_S;
+    const { token, row } = state.issueToken(user, expiration);
+    return { status: 200, body: { data: tokenData(state, token, row, user) }, headers: { "wazo-sessions-revoked": "0" } };
+  });
+
+  serve(app, state, "getToken", (c) => {
+    const token = c.params.token;
+    const row = state.tokenRow(token);
+    if (!row) throw new WazoError(404, ["No such token"]);
+    const tenant = c.query.tenant;
+    if (tenant && !state.subtree(row.tenant_uuid).includes(tenant.toLowerCase())) throw new WazoError(403, ["Unauthorized tenant"]);
+    return { status: 200, body: { data: tokenData(state, token, row, state.store.get<AuthUserRow>("authUser", row.auth_id)) } };
+  });
+
+  serve(app, state, "revokeToken", (c) => {
+    state.revokeToken(c.params.token);
+    return { status: 200, body: { data: { message: "success" } } };
+  });
+
+  serve(app, state, "listTenants", (c) => {
+    const visible = state.subtree(c.tenant).map((u) => state.tenant(u)).filter((t): t is TenantRow => !!t);
+    const uuids = c.query.uuid ? c.query.uuid.split(",") : undefined;
+    const rows = uuids ? visible.filter((t) => uuids.includes(t.uuid)) : visible;
+    const query = { ...c.query };
+    delete query.uuid;
+    const r = list(rows, query, { columns: { uuid: (t) => t.uuid, name: (t) => t.name, slug: (t) => t.slug }, defaultSort: "name" }, tenantView);
+    return { status: 200, body: { ...r.body, total: visible.length, filtered: r.body.total } };
+  });
+
+  serve(app, state, "createTenant", (c) => {
+    const b = c.body as { uuid?: string | null; name?: string | null; slug?: string | null };
+    if (b.slug && state.store.all<TenantRow>("tenant").some((t) => t.slug === b.slug)) throw new WazoError(409, [`tenant slug "${b.slug}" already exists`]);
+    if (b.uuid && state.tenant(b.uuid)) throw new WazoError(409, [`tenant ${b.uuid} already exists`]);
+    // A bare wazo-auth tenant: confd contexts are created separately (POST /contexts), as on a real stack.
+    const t = state.createTenant(b.name ?? "", { uuid: b.uuid ?? undefined, slug: b.slug ?? undefined, parentUuid: c.tenant, contexts: false });
+    return { status: 200, body: tenantView(state.tenant(t.uuid)!) };
+  });
+
+  serve(app, state, "createAuthUser", (c) => {
+    const b = c.body as { uuid?: string; username?: string | null; password?: string | null; firstname?: string | null; lastname?: string | null; email_address?: string | null; purpose?: string; enabled?: boolean };
+    if (b.username && state.store.all<AuthUserRow>("authUser").some((u) => u.username === b.username)) throw new WazoError(409, [`The login "${b.username}" is already used`]);
+    if (b.uuid && state.store.get("authUser", b.uuid.toLowerCase())) throw new WazoError(409, [`The user "${b.uuid}" already exists`]);
+    const u = state.createAuthUser({ tenantUuid: c.tenant, username: b.username ?? "", password: b.password ?? "", uuid: b.uuid, firstname: b.firstname, lastname: b.lastname, email: b.email_address, purpose: b.purpose, enabled: b.enabled });
+    return {
+      status: 200,
+      body: { uuid: u.uuid, tenant_uuid: u.tenant_uuid, username: u.username, firstname: u.firstname, lastname: u.lastname, purpose: u.purpose, enabled: u.enabled, emails: u.email_address ? [{ address: u.email_address, main: true, confirmed: true }] : [] },
+    };
+  });
+}

@@ -4,9 +4,10 @@
  */
 import crypto from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
-import { authenticate, type Pbx } from "./context";
+import { accessRules, type Pbx } from "./context";
 import { ApiError, errorHandler } from "./errors";
-import { installFaults, isApiRoute } from "./faults";
+import { installFaults } from "./faults";
+import { installGuard } from "./guard";
 import { DEFAULT_APPLY_DELAY_MS, DEFAULT_DATA_FILE, type EmulatorOptions } from "./options";
 import { applyRoutes } from "./routes/apply";
 import { forwardingRoutes } from "./routes/forwarding";
@@ -42,11 +43,15 @@ export function createApp(options: EmulatorOptions): FastifyInstance {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : `req_${crypto.randomBytes(8).toString("hex")}`;
     },
+    // A malformed percent-encoding is answered in the API's error shape too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   });
   app.decorate("pbx", pbx);
 
   // Clients such as axios send POST /apply with a JSON content type and no body; treat that as {}.
-  app.removeContentTypeParser("application/json");
+  // Only JSON is parsed here: the CSV import registers its text parsers for itself (routes/import.ts),
+  // so any other route sent text answers 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, undefined);
@@ -56,18 +61,16 @@ export function createApp(options: EmulatorOptions): FastifyInstance {
       done(new ApiError("bad_request", "malformed JSON body"), undefined);
     }
   });
-  app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, String(body)));
 
-  // Counted on arrival, so requests that are faulted, rate limited or reset are counted too.
+  // Counted on arrival, so requests that are faulted, rate limited or refused are counted too.
   app.addHook("onRequest", async (req, reply) => {
     void reply.header("x-request-id", req.id);
     const key = `${req.method} ${req.routeOptions.url ?? "(unmatched)"}`;
     pbx.metrics.requests[key] = (pbx.metrics.requests[key] ?? 0) + 1;
   });
   installFaults(app, pbx);
-  app.addHook("onRequest", async (req) => {
-    if (isApiRoute(req)) req.scope = authenticate(pbx, req);
-  });
+  // Before any route: every route must name its access rule (config.auth).
+  installGuard(app, accessRules(pbx), () => new ApiError("unauthorized", "this route admits no one"));
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req) => {

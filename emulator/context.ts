@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { zodIssues } from "../sdk/schemas";
 import { ApiError, validationFailed } from "./errors";
+import type { AccessRule } from "./guard";
 import type { EmulatorOptions, FaultOptions } from "./options";
 import type { SiteRow, Store } from "./store/store";
 
@@ -65,6 +66,33 @@ export function requireAdmin(req: FastifyRequest): void {
   if (req.scope?.site !== null) throw new ApiError("forbidden", "this needs the admin token");
 }
 
+/** A site token may only name its own site (403, whether or not the other site exists). */
+function requireSiteScope(req: FastifyRequest): void {
+  const scope = req.scope;
+  if (!scope) throw new ApiError("unauthorized", "missing bearer token");
+  const name = (req.params as { site?: unknown } | undefined)?.site;
+  if (scope.site !== null && scope.site !== name) throw new ApiError("forbidden", `this token is scoped to site "${scope.site}", not "${String(name)}"`);
+}
+
+/**
+ * The access rules of API v1 routes (`config.auth`, see emulator/guard.ts):
+ * `public` needs nothing, `admin` the admin token, `site` the admin token or
+ * a token of the site named in the path.
+ */
+export function accessRules(pbx: Pbx): Record<"public" | "admin" | "site", AccessRule> {
+  return {
+    public: () => undefined,
+    admin: (req) => {
+      req.scope = authenticate(pbx, req);
+      requireAdmin(req);
+    },
+    site: (req) => {
+      req.scope = authenticate(pbx, req);
+      requireSiteScope(req);
+    },
+  };
+}
+
 /**
  * The site named in the path, checked against the token's scope. A site token
  * asking for another site gets 403 even if that site does not exist, so site
@@ -72,7 +100,9 @@ export function requireAdmin(req: FastifyRequest): void {
  */
 export function siteFor(pbx: Pbx, req: FastifyRequest, name: string): SiteRow {
   const scope = req.scope;
-  if (scope && scope.site !== null && scope.site !== name) throw new ApiError("forbidden", `this token is scoped to site "${scope.site}", not "${name}"`);
+  // The guard authenticates before any handler; a handler reached without a scope is a bug, not a guest.
+  if (!scope) throw new ApiError("unauthorized", "missing bearer token");
+  if (scope.site !== null && scope.site !== name) throw new ApiError("forbidden", `this token is scoped to site "${scope.site}", not "${name}"`);
   const site = pbx.store.getSite(name);
   if (!site) throw new ApiError("not_found", `site "${name}" not found`);
   return site;
@@ -102,6 +132,11 @@ export interface WriteResult {
   revision?: number;
 }
 
+/** The route and its decoded parameters: `/%61pi/v1/…` and `/api/v1/…` are one path for idempotency. */
+function requestPath(req: FastifyRequest): string {
+  return `${req.routeOptions.url ?? ""} ${JSON.stringify(req.params ?? {})}`;
+}
+
 /**
  * Run a write in one transaction and send its result only after the commit,
  * so an acknowledged write is durable. An `Idempotency-Key` (per token, method
@@ -112,7 +147,7 @@ export function commitWrite(pbx: Pbx, req: FastifyRequest, reply: FastifyReply, 
   const idemHeader = req.headers["idempotency-key"];
   const idemKey =
     typeof idemHeader === "string" && idemHeader.length > 0
-      ? crypto.createHash("sha256").update(`${req.scope?.token ?? ""}\n${req.method}\n${req.url.split("?")[0]}\n${idemHeader}`).digest("hex")
+      ? crypto.createHash("sha256").update(`${req.scope?.token ?? ""}\n${req.method}\n${requestPath(req)}\n${idemHeader}`).digest("hex")
       : undefined;
   const result = pbx.store.tx((): WriteResult & { replayed?: boolean } => {
     if (idemKey) {

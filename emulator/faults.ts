@@ -1,34 +1,73 @@
 /**
- * Fault and latency injection hooks (options.faults), applied to API routes
- * only: health, metrics and the OpenAPI document stay reliable.
+ * Fault and latency injection hooks (options.faults), applied to the routes
+ * whose matched config says `api: true` (emulator/guard.ts): health, metrics
+ * and the OpenAPI document stay reliable, whatever the URL looked like.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import crypto from "node:crypto";
+import type { FastifyInstance } from "fastify";
 import type { Pbx } from "./context";
 import { ApiError } from "./errors";
+import { isApiRoute } from "./guard";
+
+export { isApiRoute } from "./guard";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** True for the routes faults apply to. */
-export function isApiRoute(req: FastifyRequest): boolean {
-  return req.url.startsWith("/api/v1/") && !req.url.startsWith("/api/v1/openapi.json");
+/** Callers the rate limiter remembers at most; beyond it the oldest windows go first. */
+export const RATE_LIMIT_MAX_CALLERS = 10_000;
+
+/**
+ * Fixed one-second windows per caller. The table is bounded: anyone can send
+ * a new Authorization header per request, so expired windows are swept and
+ * the oldest callers evicted once it is full (an evicted caller simply starts
+ * a new window, which errs on the side of letting a request through).
+ */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly maxCallers = RATE_LIMIT_MAX_CALLERS) {}
+
+  /** Callers currently remembered. */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Count a request of `who` at `now`; returns the seconds to wait when over `perSecond`, else 0. */
+  hit(who: string, perSecond: number, now: number): number {
+    let w = this.windows.get(who);
+    if (!w || now - w.start >= 1000) {
+      // Re-inserted so that Map order stays oldest window first.
+      this.windows.delete(who);
+      if (this.windows.size >= this.maxCallers) this.evict(now);
+      this.windows.set(who, (w = { start: now, count: 0 }));
+    }
+    if (++w.count <= perSecond) return 0;
+    return Math.max(1, Math.ceil((w.start + 1000 - now) / 1000));
+  }
+
+  /** Windows are in start order, so the expired ones are at the front. */
+  private evict(now: number): void {
+    for (const [k, w] of this.windows) {
+      if (now - w.start < 1000) break;
+      this.windows.delete(k);
+    }
+    while (this.windows.size >= this.maxCallers) this.windows.delete(this.windows.keys().next().value!);
+  }
 }
 
 /** Install latency, rate limiting, random errors and connection resets. */
-export function installFaults(app: FastifyInstance, pbx: Pbx): void {
-  // Fixed one-second windows per caller (the Authorization header, or the address).
-  const windows = new Map<string, { start: number; count: number }>();
+export function installFaults(app: FastifyInstance, pbx: Pick<Pbx, "faults">): void {
+  const limiter = new RateLimiter();
 
   app.addHook("onRequest", async (req) => {
     if (!isApiRoute(req)) return;
     const f = pbx.faults;
     if (f.latencyMs) await sleep(f.latencyMs);
     if (f.rateLimit) {
-      const who = req.headers.authorization ?? req.ip;
-      const t = Date.now();
-      let w = windows.get(who);
-      if (!w || t - w.start >= 1000) windows.set(who, (w = { start: t, count: 0 }));
-      if (++w.count > f.rateLimit.perSecond) {
-        const retryAfter = Math.max(1, Math.ceil((w.start + 1000 - t) / 1000));
+      // Keyed by a hash so the table holds no tokens.
+      const who = crypto.createHash("sha256").update(req.headers.authorization ?? `ip:${req.ip}`).digest("base64url");
+      const retryAfter = limiter.hit(who, f.rateLimit.perSecond, Date.now());
+      if (retryAfter > 0) {
         throw new ApiError("rate_limited", `rate limit of ${f.rateLimit.perSecond} requests per second exceeded`, { headers: { "retry-after": String(retryAfter) } });
       }
     }

@@ -4,12 +4,13 @@
  */
 import type { FastifyInstance } from "fastify";
 import { commitWrite, now, siteFor, type Pbx } from "../context";
+import { routeConfig } from "../guard";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Register the apply routes. */
 export function applyRoutes(app: FastifyInstance, pbx: Pbx): void {
-  app.post<{ Params: { site: string } }>("/api/v1/sites/:site/apply", async (req, reply) => {
+  app.post<{ Params: { site: string } }>("/api/v1/sites/:site/apply", { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     await sleep(pbx.options.applyDelayMs ?? 300);
     // Whatever was saved by the end of the reload goes live, including writes
@@ -22,7 +23,7 @@ export function applyRoutes(app: FastifyInstance, pbx: Pbx): void {
     });
   });
 
-  app.get<{ Params: { site: string } }>("/api/v1/sites/:site/apply", async (req) => {
+  app.get<{ Params: { site: string } }>("/api/v1/sites/:site/apply", { config: routeConfig("site") }, async (req) => {
     const site = siteFor(pbx, req, req.params.site);
     return { pending: pbx.store.pending(site.name), lastAppliedAt: site.lastAppliedAt, applies: site.applies };
   });

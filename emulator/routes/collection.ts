@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PageQuerySchema, ViewSchema } from "../../sdk/schemas";
 import { checkIfMatch, commitWrite, now, parse, send, siteFor, type Pbx } from "../context";
 import { notFound } from "../errors";
+import { routeConfig } from "../guard";
 import { insertObject, saveObject } from "../objects";
 import { renderObject } from "../render";
 import type { RuleContext } from "../rules/common";
@@ -68,12 +69,12 @@ export function registerCollection<C, U>(app: FastifyInstance, pbx: Pbx, spec: C
   const base = `/api/v1/sites/:site/${spec.path}`;
   const store = pbx.store;
 
-  app.get<{ Params: SiteParams }>(base, async (req) => {
+  app.get<{ Params: SiteParams }>(base, { config: routeConfig("site") }, async (req) => {
     const site = siteFor(pbx, req, req.params.site);
     return listPage(pbx, site.name, spec.kind, req.query);
   });
 
-  app.post<{ Params: SiteParams }>(base, async (req, reply) => {
+  app.post<{ Params: SiteParams }>(base, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
       const data = spec.build(site, parse(spec.createSchema, req.body));
@@ -85,12 +86,12 @@ export function registerCollection<C, U>(app: FastifyInstance, pbx: Pbx, spec: C
     });
   });
 
-  app.get<{ Params: ItemParams }>(`${base}/:id`, async (req, reply) => {
+  app.get<{ Params: ItemParams }>(`${base}/:id`, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return send(reply, { status: 200, ...renderForGet(pbx, req, store.get(site.name, spec.kind, req.params.id), `${spec.noun} "${req.params.id}"`) });
   });
 
-  app.patch<{ Params: ItemParams }>(`${base}/:id`, async (req, reply) => {
+  app.patch<{ Params: ItemParams }>(`${base}/:id`, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
       const row = savedOr404(pbx, site.name, spec.kind, req.params.id, spec.noun);
@@ -103,7 +104,7 @@ export function registerCollection<C, U>(app: FastifyInstance, pbx: Pbx, spec: C
     });
   });
 
-  app.delete<{ Params: ItemParams }>(`${base}/:id`, async (req, reply) => {
+  app.delete<{ Params: ItemParams }>(`${base}/:id`, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
       const row = savedOr404(pbx, site.name, spec.kind, req.params.id, spec.noun);

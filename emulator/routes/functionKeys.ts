@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas";
 import { parse, siteFor, type Pbx } from "../context";
+import { routeConfig } from "../guard";
 import { checkFunctionKey, functionKeyKey } from "../rules/functionKeys";
 import { listPage, savedOr404 } from "./collection";
 import { registerOwned } from "./owned";
@@ -13,7 +14,7 @@ const position = (params: Record<string, string>): number => parse(KeyPositionSc
 
 /** Register the function key routes. */
 export function functionKeyRoutes(app: FastifyInstance, pbx: Pbx): void {
-  app.get<{ Params: { site: string; id: string } }>("/api/v1/sites/:site/users/:id/keys", async (req) => {
+  app.get<{ Params: { site: string; id: string } }>("/api/v1/sites/:site/users/:id/keys", { config: routeConfig("site") }, async (req) => {
     const site = siteFor(pbx, req, req.params.site);
     savedOr404(pbx, site.name, "user", req.params.id, "user");
     return listPage(pbx, site.name, "functionKey", req.query, req.params.id);

@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { ApiIssue } from "../../sdk/schemas";
 import { commitWrite, now, siteFor, type Pbx } from "../context";
 import { ApiError, validationFailed } from "../errors";
+import { routeConfig } from "../guard";
 import { columnFor, parseXivoCsv } from "../import/xivoCsv";
 import { insertObject } from "../objects";
 import { renderObject } from "../render";
@@ -15,46 +16,66 @@ import { checkIncomingNumber } from "../rules/incomingNumbers";
 import { checkUser } from "../rules/users";
 import { buildUser } from "./users";
 
+/**
+ * The good rows of a file whose other rows have problems: the parser keeps no
+ * row when any row is bad, so the bad lines are blanked (empty lines are
+ * skipped and line numbers kept) and the rest parsed again. Their PBX checks
+ * then run too, so one answer lists every bad row, whatever kind of problem.
+ */
+function goodRowsDespite(text: string, issues: ApiIssue[]) {
+  const bad = new Set(issues.map((i) => i.path[0]).filter((l): l is number => typeof l === "number" && l > 1));
+  if (bad.size === 0 || issues.some((i) => i.path[0] === 1)) return [];
+  const lines = text.split("\n").map((l, n) => (bad.has(n + 1) ? "" : l));
+  return parseXivoCsv(lines.join("\n")).rows.filter((r) => !bad.has(r.line));
+}
+
 /** Register the import route. */
 export function importRoutes(app: FastifyInstance, pbx: Pbx): void {
-  app.post<{ Params: { site: string } }>("/api/v1/sites/:site/import/users", async (req, reply) => {
-    const site = siteFor(pbx, req, req.params.site);
-    if (typeof req.body !== "string") throw new ApiError("bad_request", "send the CSV as text/csv");
-    const { rows, issues } = parseXivoCsv(req.body);
-    if (issues.length) throw validationFailed(issues);
-    const store = pbx.store;
-    return commitWrite(pbx, req, reply, () => {
-      const problems: ApiIssue[] = [];
-      const created: Record<string, unknown>[] = [];
-      const t = now();
-      // Rows are inserted as they pass, so a later row clashing with an earlier one is caught too;
-      // any problem throws and the transaction rolls every row back.
-      for (const row of rows) {
-        const ctx = { store, site, selfId: null };
-        try {
-          const data = buildUser(site, row.user);
-          checkUser(ctx, data);
-          const id = insertObject(store, site.name, "user", data, t);
-          if (row.incall) {
-            const num = { number: row.incall.number, destination: { type: "user", userId: id }, ringSeconds: row.incall.ringSeconds, description: null };
-            try {
-              checkIncomingNumber(ctx, num);
-            } catch (e) {
-              throw e instanceof ApiError ? Object.assign(e, { csvColumn: "incallexten" }) : e;
+  // Only this route reads text: its parsers live in its own plugin, so a JSON route sent text answers 415.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, String(body)));
+    scope.post<{ Params: { site: string } }>("/api/v1/sites/:site/import/users", { config: routeConfig("site") }, async (req, reply) => {
+      const site = siteFor(pbx, req, req.params.site);
+      if (typeof req.body !== "string") throw new ApiError("bad_request", "send the CSV as text/csv", { status: 415 });
+      const parsed = parseXivoCsv(req.body);
+      const rows = parsed.issues.length ? goodRowsDespite(req.body, parsed.issues) : parsed.rows;
+      const store = pbx.store;
+      return commitWrite(pbx, req, reply, () => {
+        const problems: ApiIssue[] = [...parsed.issues];
+        const created: Record<string, unknown>[] = [];
+        const t = now();
+        // Rows are inserted as they pass, so a later row clashing with an earlier one is caught too;
+        // any problem throws and the transaction rolls every row back.
+        for (const row of rows) {
+          const ctx = { store, site, selfId: null };
+          try {
+            const data = buildUser(site, row.user);
+            checkUser(ctx, data);
+            const id = insertObject(store, site.name, "user", data, t);
+            if (row.incall) {
+              const num = { number: row.incall.number, destination: { type: "user", userId: id }, ringSeconds: row.incall.ringSeconds, description: null };
+              try {
+                checkIncomingNumber(ctx, num);
+              } catch (e) {
+                throw e instanceof ApiError ? Object.assign(e, { csvColumn: "incallexten" }) : e;
+              }
+              insertObject(store, site.name, "incomingNumber", num, t);
             }
-            insertObject(store, site.name, "incomingNumber", num, t);
-          }
-          created.push(renderObject(store.get(site.name, "user", id)!)!);
-        } catch (e) {
-          if (!(e instanceof ApiError)) throw e;
-          const column = (e as ApiError & { csvColumn?: string }).csvColumn;
-          for (const i of e.extra.issues ?? [{ path: [], rule: e.code, message: e.message }]) {
-            problems.push({ path: [row.line, column ?? columnFor(i.path)], rule: i.rule, message: i.message });
+            created.push(renderObject(store.get(site.name, "user", id)!)!);
+          } catch (e) {
+            if (!(e instanceof ApiError)) throw e;
+            const column = (e as ApiError & { csvColumn?: string }).csvColumn;
+            for (const i of e.extra.issues ?? [{ path: [], rule: e.code, message: e.message }]) {
+              problems.push({ path: [row.line, column ?? columnFor(i.path)], rule: i.rule, message: i.message });
+            }
           }
         }
-      }
-      if (problems.length) throw validationFailed(problems);
-      return { status: 201, body: { created } };
+        if (problems.length) {
+          problems.sort((a, b) => Number(a.path[0]) - Number(b.path[0]));
+          throw validationFailed(problems);
+        }
+        return { status: 201, body: { created } };
+      });
     });
   });
 }

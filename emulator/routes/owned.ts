@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { checkIfMatch, commitWrite, now, parse, send, siteFor, type Pbx } from "../context";
 import { notFound, validationFailed } from "../errors";
+import { routeConfig } from "../guard";
 import { insertObject, saveObject } from "../objects";
 import { renderObject } from "../render";
 import type { RuleContext } from "../rules/common";
@@ -41,13 +42,13 @@ export function registerOwned<C>(app: FastifyInstance, pbx: Pbx, spec: OwnedSpec
     return { owner, row };
   };
 
-  app.get<{ Params: Params }>(url, async (req, reply) => {
+  app.get<{ Params: Params }>(url, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     const { row } = find(req, site.name);
     return send(reply, { status: 200, ...renderForGet(pbx, req, row, `${spec.noun} of user "${req.params.id}"`) });
   });
 
-  app.put<{ Params: Params }>(url, async (req, reply) => {
+  app.put<{ Params: Params }>(url, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
       const { owner, row } = find(req, site.name);
@@ -67,7 +68,7 @@ export function registerOwned<C>(app: FastifyInstance, pbx: Pbx, spec: OwnedSpec
     });
   });
 
-  app.delete<{ Params: Params }>(url, async (req, reply) => {
+  app.delete<{ Params: Params }>(url, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
       const { row } = find(req, site.name);

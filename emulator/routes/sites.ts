@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { NumberingPlanSchema, SiteCreateSchema, SiteUpdateSchema } from "../../sdk/schemas";
 import { commitWrite, now, parse, requireAdmin, send, siteFor, type Pbx } from "../context";
 import { conflict } from "../errors";
+import { routeConfig } from "../guard";
 import type { SiteRow } from "../store/store";
 
 /** A new site token; the prefix tells people what leaked if one ever does. */
@@ -44,17 +45,17 @@ export function createSite(pbx: Pbx, input: unknown): { site: Record<string, unk
 
 /** Register the site routes. */
 export function siteRoutes(app: FastifyInstance, pbx: Pbx): void {
-  app.post("/api/v1/sites", async (req, reply) => {
+  app.post("/api/v1/sites", { config: routeConfig("admin") }, async (req, reply) => {
     requireAdmin(req);
     return commitWrite(pbx, req, reply, () => ({ status: 201, body: createSite(pbx, req.body) }));
   });
 
-  app.get<{ Params: { site: string } }>("/api/v1/sites/:site", async (req, reply) => {
+  app.get<{ Params: { site: string } }>("/api/v1/sites/:site", { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return send(reply, { status: 200, body: renderSite(site), revision: site.revision });
   });
 
-  app.patch<{ Params: { site: string } }>("/api/v1/sites/:site", async (req, reply) => {
+  app.patch<{ Params: { site: string } }>("/api/v1/sites/:site", { config: routeConfig("admin") }, async (req, reply) => {
     requireAdmin(req);
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
@@ -66,7 +67,7 @@ export function siteRoutes(app: FastifyInstance, pbx: Pbx): void {
   });
 
   /** An extra token for a site (admin only), e.g. one per CI pipeline. */
-  app.post<{ Params: { site: string } }>("/api/v1/sites/:site/tokens", async (req, reply) => {
+  app.post<{ Params: { site: string } }>("/api/v1/sites/:site/tokens", { config: routeConfig("admin") }, async (req, reply) => {
     requireAdmin(req);
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {

@@ -169,7 +169,7 @@ export class WazoHttp {
         error = e;
       }
       // A token from credentials may have been revoked or expired early: get a new one, once.
-      if (error instanceof PbxAuthError && error.status === 401 && !renewed && this.#tokens.renewable) {
+      if (error instanceof PbxAuthError && error.status === 401 && !renewed && this.#tokens.renewable && !error.path.endsWith("/token")) {
         renewed = true;
         this.#tokens.invalidate();
         attempt--;

@@ -197,7 +197,7 @@ export function ignoredFields(schema: z.ZodType, value: unknown, path: string[] 
   if (s instanceof z.ZodObject) {
     if (typeof value !== "object" || Array.isArray(value)) return [];
     const shape = s.shape as Record<string, z.ZodType>;
-    const loose = (s.def as { catchall?: z.ZodType }).catchall !== undefined;
+    const loose = (s.def as unknown as { catchall?: z.ZodType }).catchall !== undefined;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (k in shape) out.push(...ignoredFields(shape[k], v, [...path, k]));
       else if (!loose) out.push([...path, k].join("."));

@@ -17,4 +17,5 @@ export type { FunctionKeyArgs } from "./provider/resources/functionKey";
 export { Forwarding } from "./provider/resources/forwarding";
 export type { ForwardingArgs, ForwardStepArgs } from "./provider/resources/forwarding";
 export type { CommonArgs } from "./provider/resources/common";
+export { ApplyChanges, ApplyGuard, applyChangesOnce, type ApplyChangesArgs, type ApplyChangesOnceOptions } from "./provider/resources/applyChanges";
 export { usersFromXivoCsv, readXivoCsv, XivoCsvError, type XivoCsvOptions, type XivoCsvResources, type XivoCsvProblem } from "./provider/csv";

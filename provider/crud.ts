@@ -19,12 +19,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PbxConflictError, PbxNotFoundError, PbxPreconditionFailedError } from "../sdk/errors";
 import type { InputOf, Kind, KindDriver, ModelOf, NaturalKeys } from "../sdk/drivers/driver";
 import { kindDriver } from "../sdk/drivers/driver";
-import { DiffSpec, diffManaged, matchesManaged, withoutProvider } from "./framework";
+import { DiffSpec, STEERING_INPUTS, diffManaged, matchesManaged, withoutProvider } from "./framework";
 import { describeError, providerError } from "./messages";
-import { applied, driverFor } from "./runtime";
+import { applied, deleteApplied, driverFor } from "./runtime";
 
 /** Checked inputs: what the program set, plus the site. */
 type Args = { site: string; adopt?: boolean };
+/** Inputs the provider adds: see STEERING_INPUTS. */
+type Steering = { ownerMark?: string; applyMode?: "deferred" };
 
 /** How one resource kind maps its checked inputs to the driver's model. */
 export interface Adapter<K extends Kind, A extends Args> {
@@ -55,7 +57,7 @@ export const MANAGED = "managedFields";
 /** Dotted paths of the leaves the program set (arrays are leaves: they are managed whole). */
 export function managedPaths(value: Record<string, unknown>, prefix = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => {
-    if (k === "adopt" || k === "ownerMark") return [];
+    if ((STEERING_INPUTS as readonly string[]).includes(k)) return [];
     const path = prefix + k;
     return typeof v === "object" && v !== null && !Array.isArray(v) ? managedPaths(v as Record<string, unknown>, `${path}.`) : [path];
   });
@@ -94,7 +96,7 @@ function contextError(type: string, key: string, err: unknown): Error {
 export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
   const outputsOf = (m: ModelOf[K], known: Record<string, any>, args: Record<string, unknown>) => {
     const { id: _id, ...rest } = (a.toOutputs ? a.toOutputs(m, known) : m) as Record<string, any>;
-    return { ...rest, [MANAGED]: managedPaths(args) };
+    return { ...rest, site: known.site, [MANAGED]: managedPaths(args) };
   };
   const forSite = async (site: string): Promise<KindDriver<K>> => kindDriver(await driverFor(site), a.kind);
 
@@ -103,8 +105,8 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       return diffManaged(olds, news, a.diff);
     },
 
-    async create(inputs: A & { ownerMark?: string }): Promise<pulumi.dynamic.CreateResult> {
-      const { ownerMark, ...args } = withoutProvider(inputs);
+    async create(inputs: A & Steering): Promise<pulumi.dynamic.CreateResult> {
+      const { ownerMark, applyMode, ...args } = withoutProvider(inputs);
       const key = a.naturalKey(args as A);
       const d = await forSite(args.site).catch((e) => { throw contextError(a.type, key, e); });
       const input = a.input(args as A);
@@ -130,7 +132,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       }
       const id = d.idOf(m);
       const outs = outputsOf(m, args, args);
-      await applied(args.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
+      if (applyMode !== "deferred") await applied(args.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
       return { id, outs };
     },
 
@@ -149,7 +151,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       return { id, props: outs, inputs };
     },
 
-    async update(id: string, olds: Record<string, any>, inputs: A): Promise<pulumi.dynamic.UpdateResult> {
+    async update(id: string, olds: Record<string, any>, inputs: A & Steering): Promise<pulumi.dynamic.UpdateResult> {
       const news = withoutProvider(inputs);
       const key = a.naturalKey(news);
       let m: ModelOf[K];
@@ -166,7 +168,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
         throw contextError(a.type, key, err);
       }
       const outs = outputsOf(m, news, news);
-      await applied(news.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
+      if (news.applyMode !== "deferred") await applied(news.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
       return { outs };
     },
 
@@ -179,7 +181,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
         if (err instanceof PbxNotFoundError) return; // already deleted
         throw contextError(a.type, key, err);
       }
-      await applied(props.site).catch((e) => { throw contextError(a.type, key, e); });
+      await deleteApplied(props.site).catch((e) => { throw contextError(a.type, key, e); });
     },
   };
 }
@@ -216,6 +218,6 @@ function isOurs<K extends Kind>(kind: K, d: KindDriver<K>, existing: ModelOf[K],
 
 /** The driver body of checked inputs: without `site` and `adopt`. */
 export function withoutSite<A extends Args>(args: A): Omit<A, "site" | "adopt"> {
-  const { site: _s, adopt: _a, ownerMark: _o, ...rest } = args as A & { ownerMark?: string };
+  const { site: _s, adopt: _a, ownerMark: _o, applyMode: _m, ...rest } = args as A & Steering;
   return rest as Omit<A, "site" | "adopt">;
 }

@@ -63,6 +63,13 @@ export function matchesManaged(want: unknown, have: unknown): boolean {
   return want === have;
 }
 
+/**
+ * Inputs that steer the provider, not the PBX: whether to adopt, the owner mark
+ * of what a resource creates, and whether its writes wait for their own apply.
+ * Never sent to the PBX, never validated by the API schemas, never diffed.
+ */
+export const STEERING_INPUTS = ["adopt", "ownerMark", "applyMode"] as const;
+
 export interface DiffSpec {
   /** Fields whose change replaces the object (identity: site, number, userId, …). */
   replaceOn: string[];
@@ -74,7 +81,7 @@ export interface DiffSpec {
 
 /** Diff of the fields the program sets against the last known live values (`olds` are outputs). */
 export function diffManaged(olds: Record<string, unknown>, news: Record<string, unknown>, spec: DiffSpec): DiffResult {
-  const ignore = new Set(["adopt", "ownerMark", ...(spec.ignore ?? [])]);
+  const ignore = new Set([...STEERING_INPUTS, ...(spec.ignore ?? [])]);
   const changed = Object.keys(news).filter((k) => !ignore.has(k) && !matchesManaged(news[k], olds[k]));
   const replaces = changed.filter((k) => spec.replaceOn.includes(k));
   return {

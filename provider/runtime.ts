@@ -49,6 +49,35 @@ export async function driverFor(site: string): Promise<Driver> {
 }
 
 /**
+ * Deletes that skip their own apply: set when this process deletes a
+ * `pbx.ApplyChanges` (first thing `pulumi destroy` does, since it depends on every
+ * pbx resource); the program's apply guard, which every pbx resource depends on
+ * and which is therefore deleted last, then applies each site once.
+ */
+let deletesDeferred = false;
+const sitesWithDeferredDeletes = new Set<string>();
+
+export function deferDeletes(): void {
+  deletesDeferred = true;
+}
+
+/** After a delete: waits for its apply, or leaves it to the apply guard (see {@link deferDeletes}). */
+export async function deleteApplied(site: string): Promise<void> {
+  if (deletesDeferred) {
+    sitesWithDeferredDeletes.add(site);
+    return;
+  }
+  await applied(site);
+}
+
+/** Applies every site whose deletes were deferred; what the apply guard's delete runs. */
+export async function applyDeferredDeletes(): Promise<void> {
+  const sites = [...sitesWithDeferredDeletes];
+  await Promise.all(sites.map((site) => applied(site)));
+  for (const site of sites) sitesWithDeferredDeletes.delete(site);
+}
+
+/**
  * Waits until the site's saved changes, including a write acknowledged before this
  * call, are applied; with `pbx:applyChanges: never` returns at once.
  */

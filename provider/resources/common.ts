@@ -37,9 +37,6 @@ export function ownerMarkFor(type: string, name: string): string {
   return `pulumi-pbx:${digest.slice(0, 24)}`;
 }
 
-/** Inputs the provider adds itself: never validated by the API schemas, never diffed. */
-export const PROVIDER_INPUTS = ["adopt", "ownerMark"] as const;
-
 /** Resource options with outputs that hold secrets marked secret in the state. */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: string[]): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
@@ -68,12 +65,13 @@ export async function checkSited<T>(
   const site = news.site ?? s.site;
   if (!site) return { inputs: news, failures: [noSiteFailure] };
   const driver = driverOf(s, site);
-  const { ownerMark, ...given } = news;
+  const { ownerMark, applyMode, ...given } = news;
   const r = checkWith(schema, { ...given, site }, (v) => [
     ...(extra ? extra(v, s) : []),
     ...unsupportedFailures(driver, kind, v as Record<string, unknown>),
   ]);
-  return typeof ownerMark === "string" ? { ...r, inputs: { ...r.inputs, ownerMark } } : r;
+  const steering = { ...(typeof ownerMark === "string" ? { ownerMark } : {}), ...(applyMode === "deferred" ? { applyMode } : {}) };
+  return { ...r, inputs: { ...r.inputs, ...steering } };
 }
 
 /** The driver's "cannot express" list as CheckFailures naming the field, the driver and the rule. */

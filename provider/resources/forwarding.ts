@@ -8,6 +8,7 @@ import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
 import { FORWARDING_LISTS, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
+import { applyPlanFor, track } from "./applyChanges";
 import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 /** One step of a forwarding: ring a user or an external number for a while. */
@@ -48,7 +49,9 @@ export class Forwarding extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: ForwardingArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, ownerMark: ownerMarkFor("Forwarding", name), revision: undefined }, opts, "pbx", "Forwarding");
+    const apply = applyPlanFor(opts);
+    super(provider, name, { ...args, site: args.site, ownerMark: ownerMarkFor("Forwarding", name), applyMode: apply.applyMode, revision: undefined }, apply.opts, "pbx", "Forwarding");
+    track(this);
   }
 }
 

@@ -8,6 +8,7 @@ import { IdSchema, SiteNameSchema } from "../../sdk/schemas/common";
 import { FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas/functionKey";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
+import { applyPlanFor, track } from "./applyChanges";
 import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 export interface FunctionKeyArgs extends CommonArgs {
@@ -39,7 +40,9 @@ export class FunctionKey extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: FunctionKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, ownerMark: ownerMarkFor("FunctionKey", name), revision: undefined }, opts, "pbx", "FunctionKey");
+    const apply = applyPlanFor(opts);
+    super(provider, name, { ...args, site: args.site, ownerMark: ownerMarkFor("FunctionKey", name), applyMode: apply.applyMode, revision: undefined }, apply.opts, "pbx", "FunctionKey");
+    track(this);
   }
 }
 

@@ -7,6 +7,7 @@ import { SiteNameSchema } from "../../sdk/schemas/common";
 import { IncomingNumberCreateSchema } from "../../sdk/schemas/incomingNumber";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
+import { applyPlanFor, track } from "./applyChanges";
 import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 /** Where an incoming number rings; `type` picks the kind (seed 000 destinations). */
@@ -40,7 +41,9 @@ export class IncomingNumber extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: IncomingNumberArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, ownerMark: ownerMarkFor("IncomingNumber", name), revision: undefined }, opts, "pbx", "IncomingNumber");
+    const apply = applyPlanFor(opts);
+    super(provider, name, { ...args, site: args.site, ownerMark: ownerMarkFor("IncomingNumber", name), applyMode: apply.applyMode, revision: undefined }, apply.opts, "pbx", "IncomingNumber");
+    track(this);
   }
 }
 

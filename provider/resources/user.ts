@@ -11,6 +11,7 @@ import { UserCreate, UserCreateSchema } from "../../sdk/schemas/user";
 import { numberingPlanOf } from "../config";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
+import { applyPlanFor, track } from "./applyChanges";
 import { CommonArgs, checkSited, ownerMarkFor, withSecretOutputs } from "./common";
 
 /** Voicemail box of a user. */
@@ -98,12 +99,16 @@ export class User extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
+    const apply = applyPlanFor(opts);
     super(
       provider,
       name,
       {
         ...args,
+        // Registered even when unset, so \`site\` is an output (the checked default site).
+        site: args.site,
         ownerMark: ownerMarkFor("User", name),
+        applyMode: apply.applyMode,
         // Secret inputs stay secret even when the program passes plain strings.
         voicemail: args.voicemail === undefined ? undefined : pulumi.secret(args.voicemail),
         portal: args.portal === undefined ? undefined : pulumi.secret(args.portal),
@@ -114,10 +119,11 @@ export class User extends pulumi.dynamic.Resource {
         tags: undefined,
         revision: undefined,
       },
-      withSecretOutputs(opts, ["sipPassword", "voicemail", "portal"]),
+      withSecretOutputs(apply.opts, ["sipPassword", "voicemail", "portal"]),
       "pbx",
       "User",
     );
+    track(this);
   }
 }
 

@@ -7,6 +7,7 @@ import { SiteNameSchema } from "../../sdk/schemas/common";
 import { UserGroupCreateSchema } from "../../sdk/schemas/userGroup";
 import { crudOps, withoutSite } from "../crud";
 import { ResourceOps, makeProvider } from "../framework";
+import { applyPlanFor, track } from "./applyChanges";
 import { CommonArgs, checkSited, ownerMarkFor } from "./common";
 
 export interface UserGroupArgs extends CommonArgs {
@@ -30,7 +31,9 @@ export class UserGroup extends pulumi.dynamic.Resource {
   declare readonly revision: pulumi.Output<number>;
 
   constructor(name: string, args: UserGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, ownerMark: ownerMarkFor("UserGroup", name), revision: undefined }, opts, "pbx", "UserGroup");
+    const apply = applyPlanFor(opts);
+    super(provider, name, { ...args, site: args.site, ownerMark: ownerMarkFor("UserGroup", name), applyMode: apply.applyMode, revision: undefined }, apply.opts, "pbx", "UserGroup");
+    track(this);
   }
 }
 

@@ -54,24 +54,27 @@ function parseKeyId(id: string): [string, number] {
   return [id.slice(0, cut), Number(id.slice(cut + 1))];
 }
 
-/** When this process started: a create answered with an object older than this is a replay from an earlier run. */
-const PROCESS_START = Date.now();
-/** Clock skew tolerated between the PBX and us before a replay is double-checked. */
-const SKEW_MS = 5 * 60_000;
+/**
+ * Clock skew tolerated between the PBX and us: an object created more than this
+ * before our create was sent is a replay of an earlier create.
+ */
+const SKEW_MS = 1000;
 
 /**
  * A create with an idempotency key derived from the resource (see provider/crud.ts)
  * replays the first answer for 24 hours. If that first create was made by an
  * earlier run and the object has been deleted since (in the console), the replay
- * names an object that is gone: check that case with one GET, and create afresh.
+ * names an object that is gone: an answer older than this call is checked with
+ * one GET, and a gone object is created afresh. A fresh create costs no GET.
  */
 async function createOnce<T extends { id: string; createdAt: string }>(
   create: (o: { idempotencyKey?: string }) => Promise<T>,
   get: (id: string) => Promise<T>,
   options: CreateOptions | undefined,
 ): Promise<T> {
+  const sentAt = Date.now();
   const made = await create({ idempotencyKey: options?.idempotencyKey });
-  if (!options?.idempotencyKey || Date.parse(made.createdAt) >= PROCESS_START - SKEW_MS) return made;
+  if (!options?.idempotencyKey || Date.parse(made.createdAt) >= sentAt - SKEW_MS) return made;
   const still = await undefinedIfGone(get(made.id));
   return still ?? create({});
 }

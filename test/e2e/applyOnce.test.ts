@@ -1,0 +1,101 @@
+/**
+ * One apply per deployment (`pbx.applyChangesOnce()`): the fast shape applies
+ * each site once per `up` and once per `destroy`, ends with everything live,
+ * and never loses a change: deletes of removed resources, `up --target`, and a
+ * failed apply are all made live by the next full `up`.
+ *
+ * API v1 only: it is the driver whose PBX has an apply step (Wazo's changes are
+ * live at once, and its driver skips all of this; the conformance suite runs
+ * the default shape on both).
+ */
+import { PulumiProject, expectCode } from "./harness";
+import { RunningPbx, projectOnSite, startPbx } from "./pbx";
+
+const SITE = "leuven";
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const pbx = require("pulumi-pbx");
+pbx.applyChangesOnce();
+const cfg = new pulumi.Config("t");
+const count = cfg.getNumber("users") ?? 20;
+const users = [];
+for (let i = 0; i < count; i++) {
+  users.push(new pbx.User("u" + i, { extension: String(4000 + i), firstName: cfg.get("first") ?? "User" + i, lastName: "Fast" }));
+}
+const group = new pbx.UserGroup("all", { name: "All", members: users.map((u) => u.id) });
+new pbx.IncomingNumber("main", { number: "+3225550400", destination: { type: "userGroup", groupId: group.id } });
+users.slice(0, 4).forEach((u, i) => new pbx.FunctionKey("k" + i, { userId: u.id, position: 1, type: "blf", targetUserId: users[i + 1].id }));
+users.slice(4, 8).forEach((u, i) => new pbx.Forwarding("f" + i, { userId: u.id, mode: "forward", onBusy: [{ number: "+3247099940" + i }] }));
+`;
+
+describe("the fast shape: one apply per deployment", () => {
+  let pbx: RunningPbx;
+  let project: PulumiProject;
+  const applies = async () => (await pbx.metrics()).applies;
+  const pending = async () => (await pbx.console(SITE).applyStatus()).pending;
+
+  beforeAll(async () => {
+    pbx = await startPbx({ applyDelayMs: 100 });
+    ({ project } = await projectOnSite(pbx, SITE, { name: "apply-once", files: { "index.js": program } }));
+  }, 60_000);
+  afterAll(async () => {
+    project?.cleanup();
+    await pbx?.close();
+  });
+
+  test("up of 31 resources applies the site once, and everything is live", async () => {
+    const before = await applies();
+    const r = await project.up();
+    expectCode(r, 0);
+    expect(r.output).toMatch(/\+ 33 created/); // 30 pbx resources, the apply guard, ApplyChanges and the stack
+    expect((await applies()) - before).toBe(1);
+    expect(await pending()).toBe(0);
+    const users = await pbx.console(SITE).users.listAll();
+    expect(users).toHaveLength(20);
+    expect(users.every((u) => u.applied)).toBe(true);
+  });
+
+  test("a no-op up applies nothing and writes nothing", async () => {
+    const before = await applies();
+    const r = await project.up();
+    expectCode(r, 0);
+    expect(r.output).not.toMatch(/created|updated|deleted/);
+    expect((await applies()) - before).toBe(0);
+  });
+
+  test("an edit of every user applies once; removed resources are deleted and live", async () => {
+    await project.setConfig("t:first", "Renamed");
+    await project.setConfig("t:users", "18");
+    const before = await applies();
+    const r = await project.up();
+    expectCode(r, 0);
+    expect(r.output).toMatch(/deleted/);
+    expect(await pending()).toBe(0);
+    // One for the updates, and the two deletes coalesce into at most one more.
+    expect((await applies()) - before).toBeLessThanOrEqual(2);
+    const users = await pbx.console(SITE).users.listAll();
+    expect(users).toHaveLength(18);
+    expect(users.every((u) => u.firstName === "Renamed" && u.applied)).toBe(true);
+  });
+
+  test("up --target leaves its change saved, not live; the next full up applies it", async () => {
+    await project.setConfig("t:first", "Targeted");
+    const res = (await project.resources()).find((x: any) => String(x.urn).endsWith("pbx:User::u0"));
+    const targeted = await project.up({ extraArgs: ["--target", res.urn] });
+    expectCode(targeted, 0);
+    expect(await pending()).toBeGreaterThan(0);
+    const full = await project.up();
+    expectCode(full, 0);
+    expect(await pending()).toBe(0);
+    expect((await pbx.console(SITE).users.findByExtension("4000"))?.firstName).toBe("Targeted");
+  });
+
+  test("destroy deletes everything with one apply at the end", async () => {
+    const before = await applies();
+    const r = await project.destroy();
+    expectCode(r, 0);
+    expect((await applies()) - before).toBe(1);
+    expect(await pending()).toBe(0);
+    expect(await pbx.console(SITE).users.listAll()).toEqual([]);
+  });
+});

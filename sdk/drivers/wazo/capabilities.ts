@@ -186,7 +186,8 @@ function forwardingUnsupported(input: Input): Unsupported[] {
   if (input.mode === "off" && input.voicemailLastResort === true) {
     out.push({ property: "voicemailLastResort", message: "on Wazo the voicemail fallback has no on/off switch of its own: with mode \"off\" leave voicemailLastResort false" });
   }
-  if (input.mode === "forward" && !anySteps && input.voicemailLastResort !== true) {
+  // (Not said again when the only steps are in a list already reported above.)
+  if (input.mode === "forward" && !anySteps && input.voicemailLastResort !== true && steps("whenUnreachable").length === 0) {
     out.push({ property: "mode", message: "on Wazo a forwarding with no step and no voicemail last resort is the same as mode \"off\": say \"off\" or add a step" });
   }
   return out;

@@ -4,14 +4,15 @@
  * under `/api/confd/1.1` and a minimal wazo-auth under `/api/auth/0.1`: the
  * operations of our description (`sdk/drivers/wazo/spec`), no more.
  *
- * Auth is decided on the matched route's config, never by URL: a route
- * declares `config.auth` (`wazo`: a wazo-auth token in `X-Auth-Token`;
- * `public`), and a route without it never reaches its handler.
+ * Auth is decided on the matched route's config, never by URL (the shared
+ * guard, `emulator/guard.ts`): a route declares `config.auth` (`wazo`: a
+ * wazo-auth token in `X-Auth-Token`; `public`); a route without a known rule
+ * cannot be registered, and would never reach its handler.
  */
 import crypto from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
-import type { Pbx } from "../context";
 import { installFaults } from "../faults";
+import { installGuard } from "../guard";
 import { FLASK_NOT_FOUND, unauthorized, WazoError, wazoErrorHandler } from "./errors";
 import { authRoutes } from "./routes/auth";
 import { contextRoutes } from "./routes/contexts";
@@ -52,28 +53,32 @@ export function createWazoApp(options: WazoEmulatorOptions = {}): FastifyInstanc
     const key = `${req.method} ${req.routeOptions.url ?? "(unmatched)"}`;
     state.metrics.requests[key] = (state.metrics.requests[key] ?? 0) + 1;
   });
-  // The shared fault injection reads only `faults` of its state argument.
-  installFaults(app, state as unknown as Pbx);
+  installFaults(app, state);
 
-  app.addHook("onRequest", async (req) => {
-    if (req.routeOptions.url === undefined) return; // no route: the not-found handler answers
-    const auth = req.routeOptions.config?.auth;
-    if (auth === "public") return;
-    if (auth !== "wazo") throw unauthorized(); // deny by default
-    const header = req.headers["x-auth-token"];
-    const caller = state.caller(typeof header === "string" ? header : undefined);
-    if (!caller) throw unauthorized();
-    const wanted = req.headers["wazo-tenant"];
-    let tenant = caller.tenantUuid;
-    if (typeof wanted === "string" && wanted !== "") {
-      const t = wanted.toLowerCase();
-      // wazo-auth checks the token against the tenant: it must be the token's tenant or below it.
-      if (!state.tenant(t) || !state.subtree(caller.tenantUuid).includes(t)) throw unauthorized();
-      tenant = t;
-    }
-    req.wazoCaller = caller;
-    req.wazoTenant = tenant;
-  });
+  // Access is decided on the matched route (emulator/guard.ts): `wazo` needs a live wazo-auth
+  // token in X-Auth-Token, valid for the Wazo-Tenant asked for; `public` is open; anything else is refused.
+  installGuard(
+    app,
+    {
+      public: () => undefined,
+      wazo: (req) => {
+        const header = req.headers["x-auth-token"];
+        const caller = state.caller(typeof header === "string" ? header : undefined);
+        if (!caller) throw unauthorized();
+        const wanted = req.headers["wazo-tenant"];
+        let tenant = caller.tenantUuid;
+        if (typeof wanted === "string" && wanted !== "") {
+          const t = wanted.toLowerCase();
+          // wazo-auth checks the token against the tenant: the token's own tenant or one below it.
+          if (!state.tenant(t) || !state.subtree(caller.tenantUuid).includes(t)) throw unauthorized();
+          tenant = t;
+        }
+        req.wazoCaller = caller;
+        req.wazoTenant = tenant;
+      },
+    },
+    () => unauthorized(),
+  );
 
   app.setErrorHandler(wazoErrorHandler);
   app.setNotFoundHandler(async (_req, reply) => reply.status(404).send({ message: FLASK_NOT_FOUND }));

@@ -59,8 +59,8 @@ export function unauthorized(): WazoError {
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** Who may call the route: a wazo-auth token (`wazo`) or anyone (`public`). Routes without it are refused. */
-    auth?: "wazo" | "public";
+    /** Who may call the route (emulator/guard.ts): here a wazo-auth token (`wazo`) or anyone (`public`). Routes without it are refused. */
+    auth?: string;
     /** Fault injection and request metrics apply (emulator/faults.ts). */
     api?: boolean;
     /** Which Wazo service the route belongs to: decides the error shape. */

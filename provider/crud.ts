@@ -19,6 +19,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PbxConflictError, PbxNotFoundError, PbxPreconditionFailedError } from "../sdk/errors";
 import type { InputOf, Kind, KindDriver, ModelOf, NaturalKeys } from "../sdk/drivers/driver";
 import { kindDriver } from "../sdk/drivers/driver";
+import { bulkGet, invalidate } from "./bulkReads";
 import { DiffSpec, STEERING_INPUTS, diffManaged, matchesManaged, withoutProvider } from "./framework";
 import { describeError, providerError } from "./messages";
 import { applied, deleteApplied, driverFor } from "./runtime";
@@ -131,6 +132,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
           : await d.update(d.idOf(existing), input, { ifMatch: existing.revision }).catch((e) => { throw contextError(a.type, key, e); });
       }
       const id = d.idOf(m);
+      invalidate(args.site, a.kind, id);
       const outs = outputsOf(m, args, args);
       if (applyMode !== "deferred") await applied(args.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
       return { id, outs };
@@ -140,7 +142,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       const props = withoutProvider(state);
       let m: ModelOf[K];
       try {
-        m = await (await forSite(props.site)).get(id);
+        m = await bulkGet(props.site, a.kind, await forSite(props.site), id);
       } catch (err) {
         if (err instanceof PbxNotFoundError) return {}; // gone: refresh drops it, up recreates it
         throw contextError(a.type, `id ${id}`, err);
@@ -157,6 +159,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       let m: ModelOf[K];
       try {
         const d = await forSite(news.site);
+        invalidate(news.site, a.kind, id);
         m = await d.update(id, a.input(news), { ifMatch: olds.revision });
       } catch (err) {
         if (err instanceof PbxPreconditionFailedError) {
@@ -176,6 +179,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       const props = withoutProvider(state);
       const key = a.naturalKey(props as A);
       try {
+        invalidate(props.site, a.kind, id);
         await (await forSite(props.site)).delete(id);
       } catch (err) {
         if (err instanceof PbxNotFoundError) return; // already deleted

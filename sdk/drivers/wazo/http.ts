@@ -79,10 +79,11 @@ export interface WazoRequest {
   /** Wazo field (first level of the body) → our property path, to name the field in validation errors. */
   fields?: Record<string, string>;
   /**
-   * Called when an attempt failed after an earlier attempt may have reached
-   * Wazo (no answer, or a 5xx): returns the result if the earlier attempt did
-   * its work (the object now exists), or undefined to go on as usual. Wazo has
-   * no idempotency keys, so this is how a retried create avoids a duplicate.
+   * Called after an attempt that may have reached Wazo failed (no answer, or a
+   * 5xx other than 503), before the request is sent again and after every
+   * later failure: returns the result if an earlier attempt did its work (the
+   * object now exists), or undefined to go on as usual. Wazo has no
+   * idempotency keys, so this is how a retried create avoids a duplicate.
    */
   recover?: () => Promise<{ value: unknown } | undefined>;
 }
@@ -175,8 +176,13 @@ export class WazoHttp {
         attempt--;
         continue;
       }
+      // No answer or a 5xx other than 503: Wazo may have done the work before failing
+      // (503 and 429 are answered before any work, by Wazo's nginx or our emulator).
+      mayHaveLanded ||= error.status === 0 || (error.status >= 500 && error.status !== 503);
+      // Before sending a write again, look whether an earlier attempt did it: Wazo
+      // has no idempotency keys, and some creates (incalls) would simply be made twice.
       if (mayHaveLanded && req.recover) {
-        const recovered = await req.recover();
+        const recovered = await req.recover().catch(() => undefined);
         if (recovered) return recovered.value as T;
       }
       const delay = retryDelayMs(this.policy, attempt, failureOf(error), this.random);
@@ -184,9 +190,6 @@ export class WazoHttp {
         if (error.status === 503 || error.status === 429) throw this.outOfBudget(req, error);
         throw error;
       }
-      // No answer or a 5xx other than 503: Wazo may have done the work before failing
-      // (503 and 429 are answered before any work, by Wazo's nginx or our emulator).
-      mayHaveLanded ||= error.status === 0 || (error.status >= 500 && error.status !== 503);
       await this.sleep(delay);
     }
   }

@@ -66,11 +66,22 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
     if (holder) throw taken(holder.id, input.number, this.http.base.confd);
     const ctx = await this.site.context("incall");
     const destination = await this.destinationBody(input.destination ?? { type: "none" }, input.ringSeconds);
+    const description = input.description ?? null;
     const incall = await this.http.request<Incall>({
       method: "POST",
       path: "/incalls",
       body: { destination, ...(input.description !== undefined ? { description: input.description } : {}) },
       fields: INCALL_FIELDS,
+      // Wazo has no idempotency keys and the DID is associated only afterwards, so an
+      // attempt that landed before failing left an incall with no extension: the
+      // newest such incall with the same destination and description is that one.
+      recover: async () => {
+        const orphans = (await this.site.listAll<Incall>("/incalls")).filter(
+          (i) => (i.extensions ?? []).length === 0 && i.destination?.type === destination.type && (i.description ?? null) === description,
+        );
+        const newest = orphans.sort((a, b) => b.id - a.id)[0];
+        return newest ? { value: newest } : undefined;
+      },
     });
     try {
       const ext = await this.extensionFor(didOf(input.number), ctx.name);
@@ -114,7 +125,10 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
   async delete(id: string): Promise<void> {
     const incall = await this.http.request<Incall>({ method: "GET", path: `/incalls/${encodeURIComponent(id)}` });
     for (const ext of incall.extensions ?? []) {
-      await this.http.request({ method: "DELETE", path: `/incalls/${incall.id}/extensions/${ext.id}` });
+      // A retried delete may find these already done: gone is fine here.
+      await this.http.request({ method: "DELETE", path: `/incalls/${incall.id}/extensions/${ext.id}` }).catch((e: unknown) => {
+        if (!(e instanceof PbxNotFoundError)) throw e;
+      });
       await this.http.request({ method: "DELETE", path: `/extensions/${ext.id}` }).catch((e: unknown) => {
         if (!(e instanceof PbxNotFoundError)) throw e;
       });

@@ -320,7 +320,8 @@ export class WazoUsers implements KindDriver<"user"> {
       site: this.site.name,
       extension: main?.extension?.exten ?? "",
       firstName: u.firstname,
-      lastName: u.lastname ?? null,
+      // confd keeps an unset last name as "": that is our null.
+      lastName: u.lastname || null,
       email: u.email || null,
       mobileNumber: u.mobile_phone_number || null,
       department: u.userfield || null,
@@ -384,17 +385,24 @@ export class WazoUsers implements KindDriver<"user"> {
     const fields = { username: "portal.username", password: "portal.password" };
     if (!auth) {
       if (!portal.username && !portal.password) return;
-      await this.http.request({
+      const made = await this.http.request({
         service: "auth",
         method: "POST",
         path: "/users",
         tenant: true,
         body: { uuid: u.uuid, username: portal.username ?? undefined, password: portal.password ?? undefined, firstname: first, lastname: last ?? null, purpose: "user" },
         fields,
-      });
-      return;
+      }).then(
+        () => true,
+        (e: unknown) => {
+          // The login exists after all (a wazo-auth that does not let us read it): change it below.
+          if (e instanceof PbxConflictError) return false;
+          throw e;
+        },
+      );
+      if (made) return;
     }
-    if (portal.username !== undefined && portal.username !== null && portal.username !== auth.username) {
+    if (portal.username !== undefined && portal.username !== null && portal.username !== auth?.username) {
       await this.http.request({
         service: "auth",
         method: "PUT",

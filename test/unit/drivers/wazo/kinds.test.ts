@@ -25,6 +25,33 @@ describe("incoming numbers", () => {
     expectValidRequests(t.calls);
   });
 
+  it("create after a 500: the incall an earlier attempt made is found, not made twice; if none, the POST is sent again", async () => {
+    const landed = testWazo();
+    contexts(landed.scope);
+    landed.scope.get(`${CONFD}/extensions`).query(true).reply(200, { items: [], total: 0 });
+    landed.scope.post(`${CONFD}/incalls`).reply(500, ["Unexpected error"]);
+    landed.scope.get(`${CONFD}/incalls`).query(true).reply(200, { items: [wazoIncall({ id: 4, destination: { type: "none" }, extensions: [{ id: 40, exten: "1", context: INCALL }] }), wazoIncall({ id: 5, extensions: [] })], total: 2 });
+    landed.scope.post(`${CONFD}/extensions`).reply(201, { id: 50, exten: "3225550100", context: INCALL });
+    landed.scope.put(`${CONFD}/incalls/5/extensions/50`).reply(204);
+    landed.scope.get(`${CONFD}/incalls/5`).reply(200, wazoIncall());
+    expect((await landed.driver.incomingNumbers.create({ number: "+3225550100" })).id).toBe("5");
+    expect(landed.calls.filter((c) => c.method === "POST" && c.path.endsWith("/incalls"))).toHaveLength(1);
+    expect(landed.scope.isDone()).toBe(true);
+
+    const lost = testWazo();
+    contexts(lost.scope);
+    lost.scope.get(`${CONFD}/extensions`).query(true).reply(200, { items: [], total: 0 });
+    lost.scope.post(`${CONFD}/incalls`).reply(500, ["Unexpected error"]);
+    lost.scope.get(`${CONFD}/incalls`).query(true).reply(200, { items: [], total: 0 });
+    lost.scope.post(`${CONFD}/incalls`).reply(201, wazoIncall({ extensions: [] }));
+    lost.scope.post(`${CONFD}/extensions`).reply(201, { id: 50, exten: "3225550100", context: INCALL });
+    lost.scope.put(`${CONFD}/incalls/5/extensions/50`).reply(204);
+    lost.scope.get(`${CONFD}/incalls/5`).reply(200, wazoIncall());
+    expect((await lost.driver.incomingNumbers.create({ number: "+3225550100" })).id).toBe("5");
+    expect(lost.sleeps).toHaveLength(1);
+    expect(lost.scope.isDone()).toBe(true);
+  });
+
   it("create: a DID that is taken is a conflict naming the incoming number", async () => {
     const t = testWazo();
     contexts(t.scope);

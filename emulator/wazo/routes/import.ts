@@ -59,7 +59,7 @@ function importRow(c: Call, row: Record<string, string>): Record<string, unknown
     const sipSecret = cell(row, "sip_secret") as string | undefined;
     if (sipUser) auth.push(["username", sipUser]);
     if (sipSecret) auth.push(["password", sipSecret]);
-    const { line, extensions } = createLineWithParts(c, { context, endpoint_sip: { auth_section_options: auth }, extensions: exten ? [{ exten, context }] : [] });
+    const { line, extensions } = createLineWithParts(c, { context, endpoint_sip: { auth_section_options: auth }, extensions: exten ? [{ exten, context }] : [] }, { reuseExtensions: false });
     user = associateUserLine(c, user, line);
     Object.assign(ids, { line_id: line.id, sip_uuid: line.endpoint_sip_uuid, extension_id: extensions[0]?.id ?? null });
   }

@@ -44,7 +44,7 @@ function fullname(u: { firstname: string; lastname: string | null }): string {
 }
 
 /** POST /lines and each line of POST /users: the line, its SIP endpoint, its extensions (created or reused). */
-export function createLineWithParts(c: Call, body: Record<string, unknown>): { line: LineRow; extensions: ExtensionRow[] } {
+export function createLineWithParts(c: Call, body: Record<string, unknown>, options: { reuseExtensions?: boolean } = {}): { line: LineRow; extensions: ExtensionRow[] } {
   const { endpoint_sip, extensions, ...lineFields } = body as { endpoint_sip?: Partial<EndpointSipRow>; extensions?: { exten: string; context?: string }[]; context: string };
   let line = createLine(c, lineFields);
   if (endpoint_sip) {
@@ -58,7 +58,9 @@ export function createLineWithParts(c: Call, body: Record<string, unknown>): { l
   for (const e of extensions ?? []) {
     const context = e.context ?? line.context;
     const existing = c.state.store.all<ExtensionRow>("extension").find((x) => x.exten === e.exten && x.context === context);
-    const ext = existing && c.visible.includes(existing.tenant_uuid) ? existing : createExtension(c, { ...e, context });
+    // LineMiddleWare.create_or_get: an exten that exists in the context is reused, not refused.
+    const reuse = options.reuseExtensions !== false && existing && c.visible.includes(existing.tenant_uuid);
+    const ext = reuse ? existing : createExtension(c, { ...e, context });
     line = associateLineExtension(c, line, ext);
     made.push(ext);
   }

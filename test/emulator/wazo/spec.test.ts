@@ -53,8 +53,9 @@ describe("Wazo spec: request checks", () => {
       "Input Error - ring_seconds: ['Must be greater than or equal to 0 and less than or equal to 10800.']",
     ]);
     expect(inputErrors("createUser", { firstname: "A", lines: [{ extensions: [{ exten: "1001" }] }] })).toEqual([
-      "Input Error - lines: {0: {'context': ['Missing data for required field.'], 'extensions': {0: {'context': ['Missing data for required field.']}}}}",
+      "Input Error - lines: {0: {'context': ['Missing data for required field.']}}",
     ]);
+    expect(inputErrors("createLine", { context: "x", extensions: [{ context: "x" }] })).toEqual(["Input Error - extensions: {0: {'exten': ['Missing data for required field.']}}"]);
     expect(inputErrors("createUser", { firstname: "A", call_record_enabled: true, call_record_outgoing_external_enabled: true })).toEqual([
       "Input Error - _schema: [\"'call_record_enabled' is deprecated and incompatible with 'call_record_*_enabled' options\"]",
     ]);

@@ -284,7 +284,8 @@ function oneEndpoint(v: Record<string, unknown>, ctx: z.RefinementCtx): void {
 export const lineCreateBody = body({
   ...optionalExcept(lineShape, ["context"]),
   endpoint_sip: nested(allOptional(endpointSipShape)).optional(),
-  extensions: list(body(optionalExcept(extensionShape, ["exten", "context"]))).optional(),
+  // confd fills an inline extension's context from the line's before reading it (LineSchema.propagate_context).
+  extensions: list(body(optionalExcept(extensionShape, ["exten"]))).optional(),
 }).superRefine(oneEndpoint);
 export const lineUpdateBody = body(allOptional(lineShape));
 

@@ -72,6 +72,7 @@ export const WAZO_MAPPING: readonly MappingRow[] = [
   { kind: "incomingNumber", field: "destination (hangup)", wazo: "destination {type: hangup, cause: normal}" },
   { kind: "incomingNumber", field: "ringSeconds", wazo: "destination.ring_time (user and group destinations)", note: `other destinations have no ring time in Wazo: only the default ${DEFAULT_NUMBER_RING_SECONDS} is accepted` },
   { kind: "incomingNumber", field: "description", wazo: "/incalls/{id}: description" },
+  { kind: "incomingNumber", field: "(owner mark)", wazo: "/incalls/{id}: description, last line `pulumi-pbx:<digest>` (taken off on read)" },
   // Groups
   { kind: "userGroup", field: "id", wazo: "/groups/{uuid}: uuid" },
   { kind: "userGroup", field: "name", wazo: "/groups/{uuid}: label", note: "letters, digits, space, - _ . only; at most 128 characters" },

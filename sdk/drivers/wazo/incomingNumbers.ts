@@ -17,6 +17,10 @@
  *
  * The DID: Wazo extens are digits (`^[*#0-9]+$`), so the E.164 number is
  * stored without its "+" and read back with it.
+ *
+ * The owner mark: an incall's only free text is its description, which is
+ * also ours, so the mark goes on a last line of it (`pulumi-pbx:<digest>`)
+ * and is taken off again on read: the description reads as the program set it.
  */
 import { PbxConflictError, PbxNotFoundError } from "../../errors";
 import type { Destination } from "../../schemas/incomingNumber";
@@ -48,6 +52,25 @@ interface Incall {
 }
 
 export const didOf = (number: string) => number.replace(/^\+/, "");
+
+/** Owner marks of the models this driver returned. */
+const marks = new WeakMap<object, string>();
+const MARK_LINE = /(^|\n)(pulumi-pbx:[0-9a-f]{8,64})$/;
+
+/** The description Wazo keeps: ours, and the owner mark on a line of its own. */
+export function withMark(description: string | null | undefined, mark: string | undefined): string | null | undefined {
+  if (!mark) return description;
+  return description === undefined || description === null ? mark : `${description}\n${mark}`;
+}
+
+/** A description as Wazo keeps it → ours and the mark. */
+export function splitMark(stored: string | null | undefined): { description: string | null; mark?: string } {
+  if (!stored) return { description: stored ?? null };
+  const m = MARK_LINE.exec(stored);
+  if (!m) return { description: stored };
+  const rest = stored.slice(0, m.index);
+  return { description: m[1] === "" ? null : rest, mark: m[2] };
+}
 export const numberOf = (exten: string) => (/^\d+$/.test(exten) ? `+${exten}` : exten);
 
 export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
@@ -61,16 +84,21 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
     return n.id;
   }
 
-  async create(input: IncomingNumberInput, _options: CreateOptions = {}): Promise<IncomingNumberModel> {
+  ownerMarkOf(n: IncomingNumberModel): string | undefined {
+    return marks.get(n);
+  }
+
+  async create(input: IncomingNumberInput, options: CreateOptions = {}): Promise<IncomingNumberModel> {
     const holder = await this.find({ number: input.number });
     if (holder) throw taken(holder.id, input.number, this.http.base.confd);
     const ctx = await this.site.context("incall");
     const destination = await this.destinationBody(input.destination ?? { type: "none" }, input.ringSeconds);
-    const description = input.description ?? null;
+    const stored = withMark(input.description, options.ownerMark);
+    const description = stored ?? null;
     const incall = await this.http.request<Incall>({
       method: "POST",
       path: "/incalls",
-      body: { destination, ...(input.description !== undefined ? { description: input.description } : {}) },
+      body: { destination, ...(stored !== undefined ? { description: stored } : {}) },
       fields: INCALL_FIELDS,
       // Wazo has no idempotency keys and the DID is associated only afterwards, so an
       // attempt that landed before failing left an incall with no extension: the
@@ -105,7 +133,10 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
       const dest = input.destination ?? (await this.destinationOf(incall.destination));
       put.destination = await this.destinationBody(dest, input.ringSeconds ?? ringSecondsOf(incall.destination));
     }
-    if (input.description !== undefined) put.description = input.description;
+    if (input.description !== undefined) {
+      const current = splitMark(incall.description);
+      if (input.description !== current.description) put.description = withMark(input.description, current.mark);
+    }
     if (Object.keys(put).length) await this.http.request({ method: "PUT", path: `/incalls/${incall.id}`, body: put, fields: INCALL_FIELDS });
     const ext = incall.extensions?.[0];
     if (input.number !== undefined && (!ext || ext.exten !== didOf(input.number))) {
@@ -159,14 +190,17 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
 
   async modelOf(incall: Incall): Promise<IncomingNumberModel> {
     const ext = incall.extensions?.[0];
-    return {
+    const { description, mark } = splitMark(incall.description);
+    const model: IncomingNumberModel = {
       id: String(incall.id),
       site: this.site.name,
       number: ext ? numberOf(ext.exten) : "",
       destination: await this.destinationOf(incall.destination),
       ringSeconds: ringSecondsOf(incall.destination),
-      description: incall.description ?? null,
+      description,
     };
+    if (mark) marks.set(model, mark);
+    return model;
   }
 
   /**

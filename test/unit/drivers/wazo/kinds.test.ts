@@ -5,6 +5,7 @@
  */
 import { PbxConflictError, PbxNotFoundError, PbxValidationError } from "../../../../sdk/errors";
 import type { Destination } from "../../../../sdk/schemas/incomingNumber";
+import { splitMark } from "../../../../sdk/drivers/wazo/incomingNumbers";
 import { CONFD, G1, INCALL, INTERNAL, U1, U2, contexts, expectValidRequests, rejectionOf, testWazo, useNock, wazoGroup, wazoIncall, wazoUser } from "./helpers";
 
 useNock();
@@ -50,6 +51,37 @@ describe("incoming numbers", () => {
     expect((await lost.driver.incomingNumbers.create({ number: "+3225550100" })).id).toBe("5");
     expect(lost.sleeps).toHaveLength(1);
     expect(lost.scope.isDone()).toBe(true);
+  });
+
+  it("the owner mark rides on a last line of the description and never shows in it", async () => {
+    const mark = "pulumi-pbx:0123456789abcdef01234567";
+    const t = testWazo();
+    contexts(t.scope);
+    t.scope.get(`${CONFD}/extensions`).query(true).reply(200, { items: [], total: 0 });
+    t.scope.post(`${CONFD}/incalls`, { destination: { type: "none" }, description: `Main\n${mark}` }).reply(201, wazoIncall({ extensions: [] }));
+    t.scope.post(`${CONFD}/extensions`).reply(201, { id: 50, exten: "3225550100", context: INCALL });
+    t.scope.put(`${CONFD}/incalls/5/extensions/50`).reply(204);
+    t.scope.get(`${CONFD}/incalls/5`).reply(200, wazoIncall({ description: `Main\n${mark}` }));
+    const n = await t.driver.incomingNumbers.create({ number: "+3225550100", description: "Main" }, { ownerMark: mark });
+    expect(n.description).toBe("Main");
+    expect(t.driver.incomingNumbers.ownerMarkOf?.(n)).toBe(mark);
+    // A new description keeps the mark.
+    t.scope.get(`${CONFD}/incalls/5`).reply(200, wazoIncall({ description: `Main\n${mark}` }));
+    t.scope.put(`${CONFD}/incalls/5`, { description: `Front desk\n${mark}` }).reply(204);
+    t.scope.get(`${CONFD}/incalls/5`).reply(200, wazoIncall({ description: `Front desk\n${mark}` }));
+    expect((await t.driver.incomingNumbers.update("5", { description: "Front desk" } as never)).description).toBe("Front desk");
+    expect(t.scope.isDone()).toBe(true);
+    expectValidRequests(t.calls);
+  });
+
+  it.each([
+    [null, { description: null }],
+    ["Main", { description: "Main" }],
+    ["pulumi-pbx:0123456789abcdef01234567", { description: null, mark: "pulumi-pbx:0123456789abcdef01234567" }],
+    ["Main\npulumi-pbx:0123456789abcdef01234567", { description: "Main", mark: "pulumi-pbx:0123456789abcdef01234567" }],
+    ["\npulumi-pbx:0123456789abcdef01234567", { description: "", mark: "pulumi-pbx:0123456789abcdef01234567" }],
+  ])("splitMark(%j)", (stored, expected) => {
+    expect(splitMark(stored)).toEqual(expected);
   });
 
   it("create: a DID that is taken is a conflict naming the incoming number", async () => {

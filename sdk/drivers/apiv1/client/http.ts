@@ -1,8 +1,9 @@
 /**
  * The HTTP core every collection module goes through: one axios instance with
- * keep-alive agents, a concurrency limit, a deadline per attempt, retries by
- * policy, Idempotency-Key on POST, response parsing with the shared schemas and
- * typed errors. Collection modules only say which path, which body, which schema.
+ * keep-alive agents, a concurrency limit, the site's shared throttle, a deadline
+ * per attempt, retries by policy within a budget, Idempotency-Key on POST,
+ * response parsing with the shared schemas and typed errors. Collection modules
+ * only say which path, which body, which schema.
  */
 import { randomUUID } from "crypto";
 import * as http from "http";
@@ -11,7 +12,8 @@ import axios, { AxiosInstance, AxiosResponse } from "axios";
 import type { z } from "zod";
 import { ErrorBodySchema, formatIssues, zodIssues } from "../../../schemas/error";
 import { HttpMethod, PbxApiError, PbxErrorCode, PbxNetworkError, PbxSchemaError, errorClassFor } from "../../../errors";
-import { AttemptFailure, RetryPolicy, parseRetryAfter, resolveRetryPolicy, retryDelayMs, sleep as realSleep } from "../../../retry";
+import { AttemptFailure, RetryBudget, RetryPolicy, defaultRetryPolicy, parseRetryAfter, resolveRetryPolicy, sleep as realSleep, withRetrySummary } from "../../../retry";
+import { SiteThrottle, siteThrottle } from "../../throttle";
 import { Semaphore } from "./semaphore";
 
 /** Connection settings of an {@link HttpCore}. */
@@ -20,8 +22,22 @@ export interface HttpCoreOptions {
   url: string;
   /** Bearer token; kept private and scrubbed from every error. */
   token: string;
-  /** Overrides of {@link defaultRetryPolicy}. */
+  /**
+   * The site the token is for: with `url` and `token` it names the process-wide
+   * {@link SiteThrottle} this client shares ({@link PbxClient} passes its own).
+   */
+  site?: string;
+  /**
+   * Overrides of {@link defaultRetryPolicy} (API v1 adds PATCH to its
+   * idempotent methods: its PATCH is a JSON merge patch, see {@link API_V1_RETRY_DEFAULTS}).
+   */
   retry?: Partial<RetryPolicy>;
+  /**
+   * The throttle to share: by default the process's throttle of (url, site,
+   * token) from `sdk/drivers/throttle`; `false` for none (each request then
+   * waits out its own Retry-After alone).
+   */
+  throttle?: SiteThrottle | false;
   /** Deadline of one attempt (connect + response), default 30 s. */
   timeoutMs?: number;
   /** Requests in flight at once, default 8. */
@@ -32,6 +48,8 @@ export interface HttpCoreOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source, [0, 1). */
   random?: () => number;
+  /** Clock of the retry budget, the throttle and HTTP-date `Retry-After`s; tests pass their own. */
+  now?: () => number;
 }
 
 /** An `If-Match` value: a revision (`3`) or an ETag as the server sent it (`"3"`). */
@@ -48,8 +66,12 @@ export interface RequestSpec<T> {
   contentType?: string;
   /** Schema of a 2xx body; without one the body is ignored and the call returns undefined. */
   schema?: z.ZodType<T>;
-  /** POST only; a random UUID when absent. The same key is sent on every retry. */
-  idempotencyKey?: string;
+  /**
+   * POST only; a random UUID when absent. The same key is sent on every retry.
+   * `false` sends none: the request is then retried only when the failure proves
+   * it was not processed (a 429, a refused connection), never after a cut one.
+   */
+  idempotencyKey?: string | false;
   ifMatch?: IfMatch;
   /** Overrides the client's deadline (apply waits for the PBX to reload). */
   timeoutMs?: number;
@@ -65,6 +87,19 @@ export interface RequestSpec<T> {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONCURRENCY = 8;
 
+/**
+ * What API v1 changes in the shared default policy: its PATCH is a JSON merge
+ * patch (docs/api-v1.md), so sending the same one twice leaves the object as
+ * once, and a PATCH with If-Match that landed turns its retry into a 412 that
+ * `recover` reads.
+ */
+export const API_V1_RETRY_DEFAULTS: Readonly<Partial<RetryPolicy>> = Object.freeze({
+  idempotentMethods: Object.freeze([...defaultRetryPolicy.idempotentMethods, "PATCH"]),
+});
+
+/** The time budget of a call is at least this many of its attempt deadlines (an apply may take minutes). */
+const ATTEMPTS_IN_TIME_BUDGET = 3;
+
 /** Sends requests for one PBX URL and token. */
 export class HttpCore {
   readonly #token: string;
@@ -73,19 +108,31 @@ export class HttpCore {
   readonly #limit: Semaphore;
   readonly policy: RetryPolicy;
   readonly timeoutMs: number;
+  /** The site's shared throttle, or undefined when the client was built with `throttle: false`. */
+  readonly throttle: SiteThrottle | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly now: () => number;
   private readonly userAgent: string;
 
   constructor(options: HttpCoreOptions) {
     this.#token = options.token;
-    this.policy = resolveRetryPolicy(options.retry);
+    this.policy = resolveRetryPolicy({ ...API_V1_RETRY_DEFAULTS, ...options.retry });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? `pulumi-pbx (node ${process.version})`;
     const maxConcurrency = options.maxConcurrency ?? DEFAULT_CONCURRENCY;
     this.#limit = new Semaphore(maxConcurrency);
+    this.throttle =
+      options.throttle === false
+        ? undefined
+        : (options.throttle ??
+          siteThrottle(
+            { url: options.url, site: options.site, credentials: options.token },
+            { maxConcurrency, maxPauseMs: this.policy.maxRetryAfterMs, now: this.now, sleep: this.sleep },
+          ));
     // Keep-alive saves a TCP (and TLS) handshake per call: a `pulumi up` of a
     // few hundred objects makes a few thousand calls to the same host.
     this.#agents = {
@@ -105,14 +152,26 @@ export class HttpCore {
     });
   }
 
-  /** Sends `spec`, retrying by policy; resolves with the parsed body or throws a {@link PbxApiError}. */
+  /**
+   * Sends `spec`, retrying by policy within its budget; resolves with the
+   * parsed body or throws a {@link PbxApiError}. Once the budget is spent the
+   * last attempt's error is thrown with what the retries spent in its message
+   * (`… (gave up after 9 attempts over 41.2 s: …; last status 503)`): a read
+   * that fails for good fails, and is never a 404.
+   */
   async request<T>(spec: RequestSpec<T>): Promise<T> {
     const headers = this.headersFor(spec);
+    const budget = new RetryBudget(this.policy, {
+      now: this.now,
+      random: this.random,
+      maxElapsedMs: Math.max(this.policy.maxElapsedMs, ATTEMPTS_IN_TIME_BUDGET * (spec.timeoutMs ?? this.timeoutMs)),
+    });
     let mayHaveLanded = false;
-    for (let attempt = 0; ; attempt++) {
+    let delayMs = 0;
+    for (;;) {
       let error: PbxApiError;
       try {
-        return await this.#limit.run(() => this.attempt(spec, headers));
+        return await this.send(spec, headers, budget, delayMs);
       } catch (e) {
         if (!(e instanceof PbxApiError)) throw e;
         error = e;
@@ -121,12 +180,30 @@ export class HttpCore {
         const recovered = await spec.recover(error);
         if (recovered) return recovered.value;
       }
-      const delay = retryDelayMs(this.policy, attempt, failureOf(error), this.random);
-      if (delay === undefined) throw error;
+      const decision = budget.next(failureOf(error, spec, headers));
+      if (!decision.retry) {
+        const spent = decision.exhausted && (budget.attempts > 1 || this.policy.retries > 0);
+        throw spent ? withRetrySummary(error, budget.summary(decision)) : error;
+      }
       // No response or a 5xx: the server may have done the work before failing.
       mayHaveLanded ||= error.status === 0 || error.status >= 500;
-      await this.sleep(delay);
+      delayMs = decision.delayMs;
     }
+  }
+
+  /**
+   * One attempt after `delayMs`: through the site's throttle (which waits the
+   * delay and any site-wide pause, then a site slot), then this client's own
+   * concurrency limit.
+   */
+  private send<T>(spec: RequestSpec<T>, headers: Record<string, string>, budget: RetryBudget, delayMs: number): Promise<T> {
+    const attempt = () =>
+      this.#limit.run(() => {
+        budget.attemptStarted();
+        return this.attempt(spec, headers);
+      });
+    if (this.throttle) return this.throttle.run(attempt, { delayMs });
+    return delayMs > 0 ? this.sleep(delayMs).then(attempt) : attempt();
   }
 
   /** Frees the keep-alive sockets; the client is unusable afterwards. */
@@ -144,7 +221,7 @@ export class HttpCore {
     if (spec.body !== undefined) headers["Content-Type"] = spec.contentType ?? "application/json";
     // One key per call, not per attempt: that is what makes a retried create
     // return the first object instead of a second one.
-    if (spec.method === "POST") headers["Idempotency-Key"] = spec.idempotencyKey ?? randomUUID();
+    if (spec.method === "POST" && spec.idempotencyKey !== false) headers["Idempotency-Key"] = spec.idempotencyKey ?? randomUUID();
     if (spec.ifMatch !== undefined) headers["If-Match"] = typeof spec.ifMatch === "number" ? `"${spec.ifMatch}"` : spec.ifMatch;
     return headers;
   }
@@ -206,7 +283,7 @@ export class HttpCore {
       body,
       issues: api?.issues,
       existing: api?.existing,
-      retryAfterMs: parseRetryAfter(headerOf(response, "retry-after")),
+      retryAfterMs: parseRetryAfter(headerOf(response, "retry-after"), this.now()),
     });
   }
 
@@ -241,12 +318,16 @@ export class HttpCore {
   }
 }
 
-function failureOf(error: PbxApiError): AttemptFailure {
+function failureOf(error: PbxApiError, spec: RequestSpec<unknown>, headers: Record<string, string>): AttemptFailure {
+  const cause = error.cause as { code?: unknown } | undefined;
   return {
     status: error.status,
     timedOut: error.code === "timeout",
     retryAfterMs: error.retryAfterMs,
     invalidResponse: error instanceof PbxSchemaError,
+    networkCode: error.status === 0 && typeof cause?.code === "string" ? cause.code : undefined,
+    method: spec.method,
+    idempotencyKey: headers["Idempotency-Key"] !== undefined,
   };
 }
 

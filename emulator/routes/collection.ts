@@ -13,7 +13,7 @@ import { insertObject, saveObject } from "../objects";
 import { renderObject } from "../render";
 import type { RuleContext } from "../rules/common";
 import { deleteWithReferences } from "../rules/references";
-import type { Data, Kind, ObjectRow, SiteRow } from "../store/store";
+import type { Data, Kind, ObjectRow, SiteRow, Store } from "../store/store";
 
 /** What a collection file supplies. */
 export interface CollectionSpec<C, U> {
@@ -22,14 +22,26 @@ export interface CollectionSpec<C, U> {
   path: string;
   /** For messages, e.g. `user`. */
   noun: string;
-  createSchema: z.ZodType<C>;
-  updateSchema: z.ZodType<U>;
+  /** A schema, or one per site (users: the extension under the site's numbering plan). */
+  createSchema: z.ZodType<C> | ((site: SiteRow) => z.ZodType<C>);
+  updateSchema: z.ZodType<U> | ((site: SiteRow) => z.ZodType<U>);
   /** Stored data of a new object from its parsed create body. */
   build(site: SiteRow, body: C): Data;
   /** Stored data after a PATCH. */
   merge(current: Data, patch: U): Data;
   /** Cross-object rules (emulator/rules); throws 422/409. */
   check(ctx: RuleContext, data: Data): void;
+  /** What a change does to the objects that refer to this one (inside the write's transaction). */
+  afterUpdate?(store: Store, before: ObjectRow, data: Data, now: string): void;
+}
+
+const schemaFor = <T>(s: z.ZodType<T> | ((site: SiteRow) => z.ZodType<T>), site: SiteRow): z.ZodType<T> => (typeof s === "function" ? s(site) : s);
+
+/** Key order aside, the same data: a write that changes nothing is not a change. */
+export function sameData(a: unknown, b: unknown): boolean {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canon) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, canon(x)])) : v;
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
 
 const ViewQuerySchema = z.object({ view: ViewSchema });
@@ -77,7 +89,7 @@ export function registerCollection<C, U>(app: FastifyInstance, pbx: Pbx, spec: C
   app.post<{ Params: SiteParams }>(base, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
-      const data = spec.build(site, parse(spec.createSchema, req.body));
+      const data = spec.build(site, parse(schemaFor(spec.createSchema, site), req.body));
       spec.check({ store, site, selfId: null }, data);
       const t = now();
       const id = insertObject(store, site.name, spec.kind, data, t);
@@ -96,9 +108,13 @@ export function registerCollection<C, U>(app: FastifyInstance, pbx: Pbx, spec: C
     return commitWrite(pbx, req, reply, () => {
       const row = savedOr404(pbx, site.name, spec.kind, req.params.id, spec.noun);
       checkIfMatch(req, row.revision);
-      const data = spec.merge(row.saved!, parse(spec.updateSchema, req.body));
+      const data = spec.merge(row.saved!, parse(schemaFor(spec.updateSchema, site), req.body));
+      // Nothing changes: no new revision, nothing pending, the object as it is.
+      if (sameData(data, row.saved)) return { status: 200, body: renderObject(row)!, revision: row.revision };
       spec.check({ store, site, selfId: row.id }, data);
-      saveObject(store, row, data, now());
+      const t = now();
+      saveObject(store, row, data, t);
+      spec.afterUpdate?.(store, row, data, t);
       const body = renderObject(store.get(site.name, spec.kind, row.id)!)!;
       return { status: 200, body, revision: row.revision + 1 };
     });

@@ -3,14 +3,18 @@
  * (seed 000 Keys tab, seed 002 XiVO function keys).
  */
 import type { FastifyInstance } from "fastify";
-import { FunctionKeyCreateSchema, KeyPositionSchema } from "../../sdk/schemas";
+import { z } from "zod";
+import { FunctionKeyCreateSchema, KeyPositionParamSchema } from "../../sdk/schemas";
 import { parse, siteFor, type Pbx } from "../context";
 import { routeConfig } from "../guard";
 import { checkFunctionKey, functionKeyKey } from "../rules/functionKeys";
 import { listPage, savedOr404 } from "./collection";
 import { registerOwned } from "./owned";
 
-const position = (params: Record<string, string>): number => parse(KeyPositionSchema, Number(params.position));
+const PositionParams = z.object({ position: KeyPositionParamSchema });
+
+/** The position in the path, read strictly: `1e1`, `0x3`, `03` or ` 3` is 422, not key 10 or 3. */
+const position = (params: Record<string, string>): number => parse(PositionParams, { position: params.position }).position;
 
 /** Register the function key routes. */
 export function functionKeyRoutes(app: FastifyInstance, pbx: Pbx): void {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { IncomingNumberCreateSchema, IncomingNumberUpdateSchema, type IncomingNumberCreateParsed } from "../../sdk/schemas";
 import type { Pbx } from "../context";
 import { checkIncomingNumber } from "../rules/incomingNumbers";
+import { followRenumbering } from "../rules/references";
 import { mergeDefined, registerCollection } from "./collection";
 
 /** Register the incoming number routes. */
@@ -19,5 +20,6 @@ export function incomingNumberRoutes(app: FastifyInstance, pbx: Pbx): void {
     build: (_site, b: IncomingNumberCreateParsed) => ({ ...b, description: b.description ?? null }),
     merge: mergeDefined,
     check: checkIncomingNumber,
+    afterUpdate: (store, before, data, t) => followRenumbering(store, before.site, String(before.saved!.number), String(data.number), t),
   });
 }

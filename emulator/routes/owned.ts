@@ -12,7 +12,7 @@ import { insertObject, saveObject } from "../objects";
 import { renderObject } from "../render";
 import type { RuleContext } from "../rules/common";
 import type { Data, Kind, ObjectRow } from "../store/store";
-import { renderForGet, savedOr404 } from "./collection";
+import { renderForGet, sameData, savedOr404 } from "./collection";
 
 /** What an owned-object route file supplies. */
 export interface OwnedSpec<C> {
@@ -60,6 +60,8 @@ export function registerOwned<C>(app: FastifyInstance, pbx: Pbx, spec: OwnedSpec
         throw validationFailed(mismatched.map(([k, v]) => ({ path: [k], rule: "path_mismatch", message: `${k} must match the path (${String(v)})` })));
       }
       const data = spec.build(body, fixed);
+      // Replacing with the same thing is no change: no new revision, nothing pending.
+      if (row?.saved && sameData(data, row.saved)) return { status: 200, body: renderObject(row)!, revision: row.revision };
       spec.check({ store, site, selfId: row?.id ?? null }, owner, data);
       const t = now();
       const id = row ? (saveObject(store, row, data, t), row.id) : insertObject(store, site.name, spec.kind, data, t);

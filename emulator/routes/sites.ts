@@ -6,10 +6,11 @@
 import crypto from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { NumberingPlanSchema, SiteCreateSchema, SiteUpdateSchema } from "../../sdk/schemas";
-import { commitWrite, now, parse, requireAdmin, send, siteFor, type Pbx } from "../context";
+import { checkIfMatch, commitWrite, now, parse, requireAdmin, send, siteFor, type Pbx } from "../context";
 import { conflict } from "../errors";
 import { routeConfig } from "../guard";
 import type { SiteRow } from "../store/store";
+import { sameData } from "./collection";
 
 /** A new site token; the prefix tells people what leaked if one ever does. */
 export function newSiteToken(): string {
@@ -57,10 +58,15 @@ export function siteRoutes(app: FastifyInstance, pbx: Pbx): void {
 
   app.patch<{ Params: { site: string } }>("/api/v1/sites/:site", { config: routeConfig("admin") }, async (req, reply) => {
     requireAdmin(req);
-    const site = siteFor(pbx, req, req.params.site);
+    siteFor(pbx, req, req.params.site);
     return commitWrite(pbx, req, reply, () => {
+      // Read again inside the transaction: the revision If-Match is checked against is the one written over.
+      const site = siteFor(pbx, req, req.params.site);
+      checkIfMatch(req, site.revision);
       const patch = parse(SiteUpdateSchema, req.body);
-      pbx.store.updateSite(site.name, { ...site.data, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }, now());
+      const data = { ...site.data, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+      if (sameData(data, site.data)) return { status: 200, body: renderSite(site), revision: site.revision };
+      pbx.store.updateSite(site.name, data, now());
       const updated = pbx.store.getSite(site.name)!;
       return { status: 200, body: renderSite(updated), revision: updated.revision };
     });

@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { UserCreateSchema, UserUpdateSchema, type UserCreateParsed, type UserUpdateParsed } from "../../sdk/schemas";
+import { extensionSchema, UserCreateSchema, UserUpdateSchema, type NumberingPlan, type UserCreateParsed, type UserUpdateParsed } from "../../sdk/schemas";
 import type { Pbx } from "../context";
 import type { StoredPortal } from "../render";
 import { checkUser } from "../rules/users";
@@ -72,8 +72,9 @@ export function userRoutes(app: FastifyInstance, pbx: Pbx): void {
     kind: "user",
     path: "users",
     noun: "user",
-    createSchema: UserCreateSchema,
-    updateSchema: UserUpdateSchema,
+    // The extension is read under the site's plan, so a 422 lists it with the other fields, in the plan's words.
+    createSchema: (site) => UserCreateSchema.extend({ extension: extensionSchema(site.data.numberingPlan as NumberingPlan) }),
+    updateSchema: (site) => UserUpdateSchema.extend({ extension: extensionSchema(site.data.numberingPlan as NumberingPlan).optional() }),
     build: buildUser,
     merge: mergeUser,
     check: checkUser,

@@ -57,6 +57,18 @@ function resetDestinations(store: Store, site: string, pointsAt: (d: Destination
   }
 }
 
+/**
+ * A renumbered incoming number stays the caller ID of the users who had it
+ * (docs/api-v1.md): their outgoing caller ID follows to the new number, each
+ * with a new revision, rather than pointing at a number the site no longer has.
+ */
+export function followRenumbering(store: Store, site: string, from: string, to: string, now: string): void {
+  if (from === to) return;
+  for (const user of store.allSaved(site, "user")) {
+    if (user.saved!.outgoingCallerId === from) saveObject(store, user, { ...user.saved!, outgoingCallerId: to }, now);
+  }
+}
+
 function clearCallerId(store: Store, site: string, number: string, now: string): void {
   for (const user of store.allSaved(site, "user")) {
     if (user.saved!.outgoingCallerId === number) saveObject(store, user, { ...user.saved!, outgoingCallerId: null }, now);

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
   body TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
 `;
 
 /** Open (creating if needed) the emulator database. `:memory:` gives a throwaway store. */

@@ -110,8 +110,8 @@ export interface ListOptions {
   limit: number;
 }
 
-/** Idempotency keys are kept for 24 h (docs/api-v1.md). */
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Idempotency keys are kept for 24 h (docs/api-v1.md), then purged. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The emulator's durable state. */
 export class Store {
@@ -147,7 +147,11 @@ export class Store {
       applyDeletes: db.prepare("DELETE FROM objects WHERE site = ? AND dirty = 1 AND saved IS NULL"),
       idemGet: db.prepare<[string], { status: number; body: string; created_at: number }>("SELECT status, body, created_at FROM idempotency WHERE key = ?"),
       idemPut: db.prepare("INSERT OR REPLACE INTO idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?)"),
+      idemPurge: db.prepare("DELETE FROM idempotency WHERE created_at < ?"),
+      idemCount: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM idempotency"),
     };
+    // A store reopened after a long pause starts without yesterday's keys.
+    this.purgeIdempotent(Date.now());
   }
 
   /** Run `fn` in one transaction (IMMEDIATE: the write lock is taken up front). */
@@ -269,7 +273,22 @@ export class Store {
     return { status: r.status, body: JSON.parse(r.body) };
   }
 
+  /**
+   * Store the first response for a key. Expired keys go in the same breath
+   * (an indexed range delete), so the table holds one day of keys, not all of them.
+   */
   rememberIdempotent(key: string, status: number, body: unknown, nowMs: number): void {
+    this.purgeIdempotent(nowMs);
     this.stmts.idemPut.run(key, status, JSON.stringify(body), nowMs);
+  }
+
+  /** Delete the keys older than 24 h; returns how many went. */
+  purgeIdempotent(nowMs: number): number {
+    return this.stmts.idemPurge.run(nowMs - IDEMPOTENCY_TTL_MS).changes;
+  }
+
+  /** Idempotency keys stored (fresh or not yet purged). */
+  idempotencyKeys(): number {
+    return this.stmts.idemCount.get()!.n;
   }
 }

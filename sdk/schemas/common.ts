@@ -14,6 +14,24 @@ export function rule(id: string, message: string): { message: string; params: { 
   return { message, params: { rule: id } };
 }
 
+/**
+ * Length in characters as a person counts them (code points): "🙂" is one
+ * character, though JavaScript's `length` counts two UTF-16 units.
+ */
+export function chars(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/** Refinement arguments for "at most `max` characters", e.g. `.refine(...atMost(100, "first_name_length", "first name"))`. */
+export function atMost(max: number, ruleId: string, what: string): [(v: string) => boolean, ReturnType<typeof rule>] {
+  return [(v) => chars(v) <= max, rule(ruleId, `${what} must be at most ${max} characters`)];
+}
+
+/** Upper bounds of free-text fields, in characters. */
+export const MAX_CHARS = { name: 100, email: 254, description: 500, id: 100, secret: 128 } as const;
+
 /** E.164: a plus, a non-zero country code digit, 7 to 15 digits in all. */
 export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
 
@@ -47,15 +65,25 @@ export function e164(ruleId = "e164", what = "phone number"): z.ZodString {
 }
 
 /** A non-empty trimmed string (names, labels); `ruleId` names what was empty. */
-export function nonEmpty(ruleId: string, what: string): z.ZodString {
+export function nonEmpty(ruleId: string, what: string, max: number = MAX_CHARS.name): z.ZodString {
   return z
     .string()
     .trim()
-    .refine((v) => v.length > 0, rule(ruleId, `${what} must not be empty`));
+    .refine((v) => v.length > 0, rule(ruleId, `${what} must not be empty`))
+    .refine(...atMost(max, ruleId.replace(/_empty$/, "_length"), what));
+}
+
+/** An optional free text (last name, department, description, label …), trimmed and bounded. */
+export function freeText(ruleId: string, what: string, max: number = MAX_CHARS.name): z.ZodString {
+  return z.string().trim().refine(...atMost(max, ruleId, what));
 }
 
 /** Identifier of an object inside a site (opaque string). */
-export const IdSchema = z.string().min(1).meta({ description: "Opaque object id, unique inside the PBX" });
+export const IdSchema = z
+  .string()
+  .refine((v) => v.length > 0, rule("id_empty", "id must not be empty"))
+  .refine(...atMost(MAX_CHARS.id, "id_length", "id"))
+  .meta({ description: "Opaque object id, unique inside the PBX" });
 
 /** A site name: it appears in URLs, so a lowercase slug. */
 export const SiteNameSchema = z

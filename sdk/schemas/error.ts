@@ -45,27 +45,82 @@ export const ErrorBodySchema = z
   .meta({ id: "Error" });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** Rule ids for zod's built-in issue codes, used when a check carries no `params.rule`. */
-const RULE_BY_CODE: Record<string, string> = {
-  invalid_type: "type",
-  invalid_value: "enum",
-  invalid_union: "union",
-  unrecognized_keys: "unknown_field",
-  too_small: "min",
-  too_big: "max",
-  invalid_format: "format",
-  not_multiple_of: "multiple_of",
-  invalid_key: "key",
-  invalid_element: "element",
-  custom: "custom",
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  null: "null",
+  bigint: "a whole number",
+  date: "a date",
 };
 
+const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+function sizeWords(origin: unknown, bound: unknown): string {
+  const n = String(bound);
+  if (origin === "string") return `${n} character${n === "1" ? "" : "s"}`;
+  if (origin === "array" || origin === "set") return `${n} item${n === "1" ? "" : "s"}`;
+  return n;
+}
+
 /**
- * Turn a ZodError into API issues. The rule comes from `params.rule` (every
- * seed rule sets one) or, for zod's own checks, from the issue code. An
- * unknown field is reported on its own path so the user sees the typo.
+ * The API rule id and a message a person can act on, for any zod issue.
+ * Checks of our own carry their rule in `params.rule` (see `rule()` in
+ * common.ts) and keep their message; zod's built-in checks get a stable rule
+ * id (`type`, `enum`, `discriminator`, `unknown_field`, `min`, `max`,
+ * `format`, `union`, …, as docs/api-v1.md lists them) instead of zod's code, and a message in plain words. The
+ * provider's CheckFailures and the emulator's 422s both use it, so a preview
+ * and the PBX say the same thing.
  */
-export function zodIssues(error: z.ZodError): ApiIssue[] {
+export function issueRule(issue: z.core.$ZodIssue): { rule: string; message: string } {
+  const params = (issue as { params?: { rule?: unknown } }).params;
+  if (issue.code === "custom" && typeof params?.rule === "string") return { rule: params.rule, message: issue.message };
+  switch (issue.code) {
+    case "invalid_type": {
+      // zod keeps the input out of the issue; its message still says what it received.
+      if (/received undefined$/.test(issue.message)) return { rule: "type", message: "is required" };
+      return { rule: "type", message: `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}` };
+    }
+    case "invalid_value":
+      if (issue.values.length === 1) return { rule: "enum", message: `must be ${show(issue.values[0])}` };
+      return { rule: "enum", message: `must be one of: ${issue.values.map(show).join(", ")}` };
+    case "invalid_union": {
+      const d = issue as { note?: string; options?: unknown[] };
+      if (d.note === "No matching discriminator" && Array.isArray(d.options)) return { rule: "discriminator", message: `must be one of: ${d.options.map(show).join(", ")}` };
+      // Every branch refused the value at its root: name the types that would do.
+      const expected = issue.errors.map((branch) => branch.find((i) => i.path.length === 0 && i.code === "invalid_type") as { expected?: string } | undefined);
+      if (expected.every((e) => e?.expected)) return { rule: "type", message: `must be ${[...new Set(expected.map((e) => TYPE_NAMES[e!.expected!] ?? e!.expected!))].join(" or ")}` };
+      return { rule: "union", message: "matches none of the accepted forms" };
+    }
+    case "unrecognized_keys":
+      return { rule: "unknown_field", message: issue.keys.length === 1 ? `unknown field "${issue.keys[0]}"` : `unknown fields ${issue.keys.map((k) => `"${k}"`).join(", ")}` };
+    case "too_small":
+      if (issue.origin === "string" && Number(issue.minimum) === 1) return { rule: "min", message: "must not be empty" };
+      return { rule: "min", message: `must be at least ${sizeWords(issue.origin, issue.minimum)}` };
+    case "too_big":
+      return { rule: "max", message: `must be at most ${sizeWords(issue.origin, issue.maximum)}` };
+    case "invalid_format":
+      return { rule: "format", message: issue.format === "email" ? "must be an email address" : issue.format === "regex" ? "has the wrong format" : `must be a valid ${issue.format}` };
+    case "not_multiple_of":
+      return { rule: "multiple_of", message: `must be a multiple of ${String(issue.divisor)}` };
+    case "invalid_key":
+      return { rule: "key", message: "has an invalid key" };
+    case "invalid_element":
+      return { rule: "element", message: "has an invalid element" };
+    default:
+      return { rule: typeof params?.rule === "string" ? params.rule : "invalid", message: issue.message };
+  }
+}
+
+/**
+ * Turn a ZodError into API issues, one per problem, with the rules and
+ * messages of {@link issueRule}. An unknown field is reported on its own
+ * path so the user sees the typo.
+ */
+export function zodIssues(error: { issues: readonly z.core.$ZodIssue[] }): ApiIssue[] {
   const out: ApiIssue[] = [];
   for (const issue of error.issues) {
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
@@ -73,13 +128,7 @@ export function zodIssues(error: z.ZodError): ApiIssue[] {
       for (const key of issue.keys) out.push({ path: [...path, key], rule: "unknown_field", message: `unknown field "${key}"` });
       continue;
     }
-    if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
-      out.push({ path, rule: "discriminator", message: issue.message });
-      continue;
-    }
-    const params = (issue as { params?: { rule?: unknown } }).params;
-    const ruleId = typeof params?.rule === "string" ? params.rule : (RULE_BY_CODE[issue.code] ?? issue.code);
-    out.push({ path, rule: ruleId, message: issue.message });
+    out.push({ path, ...issueRule(issue) });
   }
   return out;
 }

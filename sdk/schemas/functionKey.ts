@@ -4,7 +4,7 @@
  * replaces, so there is no separate PATCH body.
  */
 import { z } from "zod";
-import { IdSchema, isE164, normalizeE164, ObjectMetaShape, rule } from "./common";
+import { freeText, IdSchema, isE164, normalizeE164, ObjectMetaShape, rule } from "./common";
 
 /**
  * Key types of the Axivox Keys tab (seed 000). "Not configured" is the absence
@@ -24,6 +24,16 @@ export const KeyPositionSchema = z
   .int()
   .refine((v) => v >= 1, rule("key_position_range", "key position must be 1 or more"));
 
+/**
+ * Key position as written in a URL (`/keys/3`): digits only, no sign,
+ * exponent, hex or leading zero, so one key has one address.
+ */
+export const KeyPositionParamSchema = z
+  .string()
+  .refine((v) => /^(0|[1-9]\d{0,8})$/.test(v), rule("key_position_format", "key position must be a whole number in digits, e.g. 3"))
+  .transform(Number)
+  .pipe(KeyPositionSchema);
+
 /** A quick-call number: E.164 (normalised) or internal digits. */
 const KeyNumberSchema = z
   .string()
@@ -38,7 +48,7 @@ const keyFields = z.object({
   type: FunctionKeyTypeSchema,
   targetUserId: IdSchema.nullable().optional(),
   number: KeyNumberSchema.nullable().optional(),
-  label: z.string().trim().nullable().optional(),
+  label: freeText("label_length", "label").nullable().optional(),
 });
 
 /**

@@ -4,7 +4,7 @@
  * Conference; user groups as destinations come from the same console).
  */
 import { z } from "zod";
-import { e164, IdSchema, nonEmpty, ObjectMetaShape, ringSeconds } from "./common";
+import { e164, freeText, IdSchema, MAX_CHARS, nonEmpty, ObjectMetaShape, ringSeconds } from "./common";
 
 /** Where calls to the number go, discriminated on `type`. */
 export const DestinationSchema = z
@@ -26,7 +26,7 @@ const numberFields = {
   destination: DestinationSchema,
   /** XiVO incall "Ring time in seconds" (seed 002). */
   ringSeconds: ringSeconds(30),
-  description: z.string().trim().nullable(),
+  description: freeText("description_length", "description", MAX_CHARS.description).nullable(),
 };
 
 /** Body of `POST /sites/{site}/incoming-numbers`. */

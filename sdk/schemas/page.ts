@@ -2,7 +2,7 @@
  * List pages and list query parameters (seed 001: search users by name or extension).
  */
 import { z } from "zod";
-import { ViewSchema } from "./common";
+import { atMost, rule, ViewSchema } from "./common";
 
 /** Largest page a list returns. */
 export const MAX_PAGE_SIZE = 500;
@@ -11,7 +11,12 @@ export const MAX_PAGE_SIZE = 500;
 export const PageQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-  search: z.string().optional(),
+  // A NUL would cut SQLite's LIKE pattern short and match everything; control characters are never in a name.
+  search: z
+    .string()
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), rule("search_format", "search must not contain control characters"))
+    .refine(...atMost(100, "search_length", "search"))
+    .optional(),
   view: ViewSchema,
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;

@@ -7,15 +7,18 @@
  * live on the site, not in the user schema.
  */
 import { z } from "zod";
-import { ObjectMetaShape, rule, SiteNameSchema } from "./common";
+import { nonEmpty, ObjectMetaShape, rule, SiteNameSchema } from "./common";
 
 /** A reserved extension range, inclusive; `from` and `to` have the same width (seed 004). */
+const RANGE_BOUND = /^[0-9]{1,10}$/;
+const rangeBound = z.string().refine((v) => RANGE_BOUND.test(v), rule("reserved_range_digits", "range bounds must be 1–10 digits (0-9)"));
+
 export const ReservedRangeSchema = z
-  .object({
-    from: z.string().refine((v) => /^\d+$/.test(v), rule("reserved_range_digits", "range bounds must be digits")),
-    to: z.string().refine((v) => /^\d+$/.test(v), rule("reserved_range_digits", "range bounds must be digits")),
-  })
+  .object({ from: rangeBound, to: rangeBound })
+  .strict()
   .superRefine((r, ctx) => {
+    // The bounds' own checks have reported a non-digit; comparing them as numbers would throw.
+    if (!RANGE_BOUND.test(r.from) || !RANGE_BOUND.test(r.to)) return;
     if (r.from.length !== r.to.length) {
       ctx.addIssue({ code: "custom", path: ["to"], message: "range bounds must have the same number of digits", params: { rule: "reserved_range_width" } });
     } else if (BigInt(r.from) > BigInt(r.to)) {
@@ -28,8 +31,9 @@ export const NumberingPlanSchema = z
   .object({
     minLength: z.int().refine((v) => v >= 1 && v <= 10, rule("numbering_plan_length", "minLength must be 1–10")).default(2),
     maxLength: z.int().refine((v) => v >= 1 && v <= 10, rule("numbering_plan_length", "maxLength must be 1–10")).default(6),
-    reserved: z.array(ReservedRangeSchema).default([]),
+    reserved: z.array(ReservedRangeSchema).refine((r) => r.length <= 100, rule("reserved_range_count", "at most 100 reserved ranges")).default([]),
   })
+  .strict()
   .superRefine((p, ctx) => {
     if (p.minLength > p.maxLength) {
       ctx.addIssue({ code: "custom", path: ["maxLength"], message: "maxLength must not be below minLength", params: { rule: "numbering_plan_length" } });
@@ -54,10 +58,11 @@ export function checkExtension(ext: string, plan: NumberingPlan = DEFAULT_NUMBER
 
 /** Like {@link checkExtension} but also names the rule (`extension_digits`, `extension_length`, `extension_reserved`). */
 export function checkExtensionRule(ext: string, plan: NumberingPlan = DEFAULT_NUMBERING_PLAN): { rule: string; message: string } | null {
-  if (!/^\d+$/.test(ext)) return { rule: "extension_digits", message: `extension "${ext}" must contain digits only` };
   const { minLength, maxLength } = plan;
+  const span = minLength === maxLength ? `${minLength}` : `${minLength}–${maxLength}`;
+  // The plan's rule in its own words, whatever is wrong: "abcd" under a 2–4 plan "must be 2–4 digits".
+  if (!/^[0-9]+$/.test(ext)) return { rule: "extension_digits", message: `extension "${ext}" must be ${span} digits` };
   if (ext.length < minLength || ext.length > maxLength) {
-    const span = minLength === maxLength ? `${minLength}` : `${minLength}–${maxLength}`;
     return { rule: "extension_length", message: `extension "${ext}" must be ${span} digits` };
   }
   for (const r of plan.reserved) {
@@ -69,20 +74,24 @@ export function checkExtensionRule(ext: string, plan: NumberingPlan = DEFAULT_NU
 }
 
 /** Body of `POST /api/v1/sites` (admin token). */
-export const SiteCreateSchema = z.object({
-  name: SiteNameSchema,
-  numberingPlan: NumberingPlanSchema.optional(),
-  /** Number of function keys a new user gets (seed 000: keys 1–20). */
-  defaultKeyCount: z.int().refine((v) => v >= 1 && v <= 100, rule("key_count_range", "key count must be 1–100")).default(20),
-  /** SIP domain handed to users (seed 000: "assigned to the company by the Axivox representative"). */
-  sipDomain: z.string().min(1).optional(),
-});
+export const SiteCreateSchema = z
+  .object({
+    name: SiteNameSchema,
+    numberingPlan: NumberingPlanSchema.optional(),
+    /** Number of function keys a new user gets (seed 000: keys 1–20). */
+    defaultKeyCount: z.int().refine((v) => v >= 1 && v <= 100, rule("key_count_range", "key count must be 1–100")).default(20),
+    /** SIP domain handed to users (seed 000: "assigned to the company by the Axivox representative"). */
+    sipDomain: nonEmpty("sip_domain_empty", "SIP domain", 253).optional(),
+  })
+  .strict();
 
 /** Body of `PATCH /api/v1/sites/{site}`. */
-export const SiteUpdateSchema = z.object({
-  numberingPlan: NumberingPlanSchema.optional(),
-  defaultKeyCount: z.int().refine((v) => v >= 1 && v <= 100, rule("key_count_range", "key count must be 1–100")).optional(),
-});
+export const SiteUpdateSchema = z
+  .object({
+    numberingPlan: NumberingPlanSchema.optional(),
+    defaultKeyCount: z.int().refine((v) => v >= 1 && v <= 100, rule("key_count_range", "key count must be 1–100")).optional(),
+  })
+  .strict();
 
 /** A site as returned. `id` equals `name`. */
 export const SiteSchema = z

@@ -3,7 +3,8 @@
  * identity and phone features.
  */
 import { z } from "zod";
-import { e164, nonEmpty, ObjectMetaShape, rule } from "./common";
+import { atMost, chars, e164, freeText, MAX_CHARS, nonEmpty, ObjectMetaShape, rule } from "./common";
+import { checkExtensionRule, DEFAULT_NUMBERING_PLAN, type NumberingPlan } from "./site";
 
 /**
  * Portal permissions, the Axivox Permissions tab list (seed 000), in its order.
@@ -49,52 +50,83 @@ export const RoleSchema = z.enum(ROLES);
 /** Call recording (seed 002): off, on demand with *3, or every call (*26 / "Call recording" box). */
 export const CallRecordingSchema = z.enum(["off", "onDemand", "always"]);
 
-/** Extension digits; length and reserved ranges are per site (see `checkExtension` in site.ts). */
+/**
+ * Extension digits, with what no numbering plan allows (more than 10 digits).
+ * Length and reserved ranges are per site: {@link extensionSchema} checks an
+ * extension against a known plan, in the plan's words.
+ */
 export const ExtensionSchema = z
   .string()
   .trim()
-  .refine((v) => /^\d{1,10}$/.test(v), rule("extension_digits", "extension must be 1–10 digits"))
+  .refine((v) => /^[0-9]+$/.test(v), rule("extension_digits", "extension must contain digits only"))
+  .refine((v) => chars(v) <= 10, rule("extension_length", "extension must be at most 10 digits"))
   .meta({ description: "Internal extension; digits; length and reserved ranges follow the site's numbering plan" });
+
+/**
+ * The extension under a site's numbering plan: one issue, in the plan's own
+ * words (`extension "abcd" must be 2–4 digits`, rule `extension_digits`), so a
+ * caller that knows the plan swaps it in for {@link ExtensionSchema}:
+ * `UserCreateSchema.extend({ extension: extensionSchema(plan) })`.
+ */
+export function extensionSchema(plan: NumberingPlan = DEFAULT_NUMBERING_PLAN) {
+  return z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const problem = checkExtensionRule(v, plan);
+      if (problem) ctx.addIssue({ code: "custom", message: problem.message, params: { rule: problem.rule } });
+    })
+    .meta({ description: `Internal extension; ${plan.minLength}–${plan.maxLength} digits outside the reserved ranges` });
+}
 
 /** Voicemail PIN: digits only, at least 4 (seed 004). Returned in clear: admins see it in consoles. */
 export const VoicemailPinSchema = z
   .string()
   .refine((v) => /^\d*$/.test(v), rule("pin_digits", "voicemail PIN must contain digits only"))
-  .refine((v) => v.length >= 4, rule("pin_min_length", "voicemail PIN must be at least 4 digits"));
+  .refine((v) => v.length >= 4, rule("pin_min_length", "voicemail PIN must be at least 4 digits"))
+  .refine((v) => chars(v) <= 20, rule("pin_max_length", "voicemail PIN must be at most 20 digits"));
 
 /** Rings before the call goes to voicemail: 2–10, default 4 (seed 001). */
 export const RingsBeforeVoicemailSchema = z
   .int()
   .refine((v) => v >= 2 && v <= 10, rule("rings_before_voicemail_range", "rings before voicemail must be between 2 and 10"));
 
-/** Portal password: at least 8 characters (seed 000). Write-only. */
+/** Portal password: at least 8 characters (seed 000), counted as a person counts them. Write-only. */
 export const PortalPasswordSchema = z
   .string()
-  .refine((v) => v.length >= 8, rule("password_min_length", "portal password must be at least 8 characters"));
+  .refine((v) => chars(v) >= 8, rule("password_min_length", "portal password must be at least 8 characters"))
+  .refine(...atMost(MAX_CHARS.secret, "password_max_length", "portal password"));
 
 const EmailSchema = z
   .string()
   .trim()
-  .refine((v) => z.email().safeParse(v).success, rule("email_format", "email must be a valid address"));
+  .refine((v) => z.email().safeParse(v).success, rule("email_format", "email must be a valid address"))
+  .refine(...atMost(MAX_CHARS.email, "email_length", "email"));
 
 /** Voicemail settings as sent. Seed 003: voicemail is enabled by default. */
-const VoicemailInputSchema = z.object({
-  enabled: z.boolean().default(true),
-  pin: VoicemailPinSchema.nullable().optional(),
-  ringsBeforeVoicemail: RingsBeforeVoicemailSchema.default(4),
-});
+const VoicemailInputSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    pin: VoicemailPinSchema.nullable().optional(),
+    ringsBeforeVoicemail: RingsBeforeVoicemailSchema.default(4),
+  })
+  .strict();
 
-const VoicemailPatchSchema = z.object({
-  enabled: z.boolean().optional(),
-  pin: VoicemailPinSchema.nullable().optional(),
-  ringsBeforeVoicemail: RingsBeforeVoicemailSchema.optional(),
-});
+const VoicemailPatchSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    pin: VoicemailPinSchema.nullable().optional(),
+    ringsBeforeVoicemail: RingsBeforeVoicemailSchema.optional(),
+  })
+  .strict();
 
 /** Portal credentials as sent (seed 000 Permissions tab: Username + Password). */
-const PortalInputSchema = z.object({
-  username: nonEmpty("portal_username_empty", "portal username").nullable().optional(),
-  password: PortalPasswordSchema.nullable().optional(),
-});
+const PortalInputSchema = z
+  .object({
+    username: nonEmpty("portal_username_empty", "portal username").nullable().optional(),
+    password: PortalPasswordSchema.nullable().optional(),
+  })
+  .strict();
 
 /**
  * Fields a user can set, with no defaults, so `.partial()` for PATCH never
@@ -104,11 +136,11 @@ const PortalInputSchema = z.object({
 const userFields = {
   extension: ExtensionSchema,
   firstName: nonEmpty("first_name_empty", "first name"),
-  lastName: z.string().trim().nullable(),
+  lastName: freeText("last_name_length", "last name").nullable(),
   email: EmailSchema.nullable(),
   /** Axivox "GSM number" (seed 000): include the country code. */
   mobileNumber: e164("e164", "mobile number").nullable(),
-  department: z.string().trim().nullable(),
+  department: freeText("department_length", "department").nullable(),
   /** Locale, XiVO style (seed 002: de_DE, en_US, fr_FR …). */
   language: z
     .string()

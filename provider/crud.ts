@@ -97,7 +97,10 @@ function contextError(type: string, key: string, err: unknown): Error {
 export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
   const outputsOf = (m: ModelOf[K], known: Record<string, any>, args: Record<string, unknown>) => {
     const { id: _id, ...rest } = (a.toOutputs ? a.toOutputs(m, known) : m) as Record<string, any>;
-    return { ...rest, site: known.site, [MANAGED]: managedPaths(args) };
+    // The steering inputs ride along in the outputs, so `read` hands them back as
+    // inputs and a refresh does not show them as added.
+    const steering = Object.fromEntries(["ownerMark", "applyMode"].filter((k) => known[k] !== undefined).map((k) => [k, known[k]]));
+    return { ...rest, site: known.site, ...steering, [MANAGED]: managedPaths(args) };
   };
   const forSite = async (site: string): Promise<KindDriver<K>> => kindDriver(await driverFor(site), a.kind);
 
@@ -133,7 +136,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       }
       const id = d.idOf(m);
       invalidate(args.site, a.kind, id);
-      const outs = outputsOf(m, args, args);
+      const outs = outputsOf(m, { ...args, ownerMark, applyMode }, args);
       if (applyMode !== "deferred") await applied(args.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
       return { id, outs };
     },
@@ -149,7 +152,8 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       }
       const managed: readonly string[] = Array.isArray(props[MANAGED]) ? props[MANAGED] : a.inputKeys;
       const outs = { ...outputsOf(m, props, {}), [MANAGED]: managed };
-      const inputs = { ...pickPaths(outs, managed), site: props.site };
+      const steering = Object.fromEntries(["ownerMark", "applyMode", "adopt"].filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+      const inputs = { ...pickPaths(outs, managed), site: props.site, ...steering };
       return { id, props: outs, inputs };
     },
 

@@ -222,6 +222,9 @@ export class WazoUsers implements KindDriver<"user"> {
     }
     if (input.callRecording !== undefined) Object.assign(put, recordingFlags(input.callRecording));
     if (input.voicemail?.ringsBeforeVoicemail !== undefined) put.ring_seconds = ringsToSeconds(input.voicemail.ringsBeforeVoicemail);
+    // Only what differs from what Wazo holds (confd's PUT is partial at the first level).
+    const current = u as unknown as Record<string, unknown>;
+    for (const k of Object.keys(put)) if (current[k] === put[k] || (put[k] === null && current[k] === "")) delete put[k];
     if (Object.keys(put).length) await this.http.request({ method: "PUT", path: `/users/${u.uuid}`, body: put, fields: USER_FIELDS });
 
     // The extension, on the user's line (a user made in confd without a line gets one).

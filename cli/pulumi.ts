@@ -54,8 +54,13 @@ export async function listStacks(cli: PulumiCli): Promise<string[]> {
 /**
  * One stack's drift: a refresh preview, which reads every resource from the PBX and
  * diffs the program against it, without writing state or touching the PBX.
+ *
+ * `--run-program`: without it the engine refreshes with the provider configuration the
+ * last `up` recorded in the state, so after a change of `pbx:url` or a rotated
+ * `pbx:token` the audit would still call the old PBX with the old token; with it, the
+ * refresh uses the stack's config as it is now, as the rest of the preview does.
  */
 export async function auditStack(cli: PulumiCli, stack: string): Promise<StackDrift> {
-  const r = await run(cli, ["preview", "--refresh", "--json", "--diff", "--stack", stack]);
+  const r = await run(cli, ["preview", "--refresh", "--run-program", "--json", "--diff", "--stack", stack]);
   return parsePreview(stack, r.stdout, r.code, r.stderr);
 }

@@ -136,7 +136,7 @@ export type RetryDecision =
       retry: false;
       /** True when the failure was worth retrying but the budget is spent: say so in the error. */
       exhausted: boolean;
-      /** Why not, in words: "not retryable", "9 attempts, the most the retry budget allows", … */
+      /** Why not, in words: "not retryable", "the retry budget allows 9 attempts", … */
       reason: string;
     };
 
@@ -158,13 +158,14 @@ export function decideRetry(policy: RetryPolicy, use: BudgetUse, failure: Attemp
     return { retry: false, exhausted: false, reason: `not retried: a ${failure.method} without an Idempotency-Key may have been processed` };
   }
   if (use.attempts > policy.retries) {
-    return { retry: false, exhausted: true, reason: `${plural(use.attempts, "attempt")}, the most the retry budget allows` };
+    return { retry: false, exhausted: true, reason: `the retry budget allows ${plural(policy.retries + 1, "attempt")}` };
   }
   const delayMs = backoffMs(policy, use.attempts - 1, failure, random);
   if (use.elapsedMs + delayMs > policy.maxElapsedMs) {
     const asked = askedWaitMs(policy, failure);
-    const why = asked !== undefined && use.elapsedMs + asked > policy.maxElapsedMs ? `the server asked to wait ${seconds(asked)}, ` : "";
-    return { retry: false, exhausted: true, reason: `${why}past the retry budget of ${seconds(policy.maxElapsedMs)}` };
+    const budget = `the retry budget allows ${seconds(policy.maxElapsedMs)}`;
+    const reason = asked !== undefined && use.elapsedMs + asked > policy.maxElapsedMs ? `the server asked to wait ${seconds(asked)}, ${budget} in all` : budget;
+    return { retry: false, exhausted: true, reason };
   }
   return { retry: true, delayMs };
 }
@@ -289,7 +290,7 @@ export type WithRetrySummary<E extends Error> = E & { readonly retries: RetrySum
  * The last attempt's error, its message extended with what the retries spent:
  *
  *   GET /api/v1/sites/demo/users/usr_1 → 503 unavailable: reloading
- *   (gave up after 9 attempts over 41.2 s: 9 attempts, the most the retry budget allows; last status 503)
+ *   (gave up after 9 attempts over 41.2 s: the retry budget allows 9 attempts; last status 503)
  *
  * The error keeps its class (a 429 stays a rate-limit error, a cut connection a
  * network error, never a "not found") and gains an enumerable `retries`

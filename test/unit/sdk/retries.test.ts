@@ -2,10 +2,13 @@
  * Retries as a user notices them: transient failures are ridden out, waits
  * follow the server, creates never duplicate, the caller's mistakes are not retried.
  */
+import { inspect } from "util";
 import nock from "nock";
 import { defaultRetryPolicy } from "../../../sdk/retry";
-import { PbxApiError } from "../../../sdk/errors";
-import { BASE, apiGroup, apiKey, apiUser, errorBody, scriptedServer, rejectionOf, testClient, useNock } from "./helpers";
+import { PbxApiError, PbxNetworkError, PbxNotFoundError, PbxRateLimitError } from "../../../sdk/errors";
+import { ApiV1Driver } from "../../../sdk/drivers/apiv1";
+import { HttpCore } from "../../../sdk/drivers/apiv1/client";
+import { BASE, SITE, TOKEN, apiGroup, apiKey, apiUser, errorBody, scriptedServer, rejectionOf, testClient, uniqueHost, useNock } from "./helpers";
 
 useNock();
 
@@ -187,6 +190,178 @@ describe("after a response was lost", () => {
     const { client } = testClient({ url: server.url });
     await expect(client.users.update("usr_1", { dnd: true }, { ifMatch: 3 })).rejects.toMatchObject({ status: 412 });
     expect(server.received.map((r) => `${r.method} ${r.headers["if-match"] ?? ""}`)).toEqual(['PATCH "3"', 'PATCH "3"', "GET "]);
+    client.close();
+    await server.close();
+  });
+});
+
+/** A clock that moves only when the client waits, and the waits it was asked for. */
+function fakeTime(start = Date.parse("2025-06-01T12:00:00Z")): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
+  let clock = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+    sleeps,
+  };
+}
+
+describe("a call that fails for good", () => {
+  it("a read out of budget says how many attempts over how long and the last status", async () => {
+    const t = fakeTime();
+    const { client, url } = testClient({ now: t.now, sleep: t.sleep });
+    const scope = nock(url).get(`${BASE}/users/usr_1`).times(9).reply(503, errorBody("unavailable", "reloading"));
+    const err = await rejectionOf(client.users.get("usr_1"));
+    expect(err).toBeInstanceOf(PbxApiError);
+    expect(err).not.toBeInstanceOf(PbxNotFoundError);
+    expect(err).toMatchObject({ status: 503, code: "unavailable", retries: { attempts: 9, elapsedMs: 27 } });
+    expect(err.message).toBe(
+      "GET /api/v1/sites/demo/users/usr_1 → 503 unavailable: reloading (gave up after 9 attempts over 27 ms: the retry budget allows 9 attempts; last status 503)",
+    );
+    expect(t.sleeps).toEqual([1, 2, 4, 4, 4, 4, 4, 4]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("through the driver, a read out of budget rejects: it never reads as gone", async () => {
+    const url = uniqueHost();
+    const driver = new ApiV1Driver({ url, token: TOKEN, site: SITE, sleep: async () => {}, retry: { retries: 2, baseDelayMs: 1, jitter: 0 } });
+    const scope = nock(url).get(`${BASE}/users/usr_1`).times(3).reply(502, "<html>Bad Gateway</html>");
+    const err = await rejectionOf(driver.users.get("usr_1"));
+    expect(err).not.toBeInstanceOf(PbxNotFoundError);
+    expect(err.message).toMatch(/→ 502 internal: <html>Bad Gateway<\/html> \(gave up after 3 attempts over \d+ ms: the retry budget allows 3 attempts; last status 502\)$/);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a Retry-After longer than the time budget ends the call at once, and says so", async () => {
+    const t = fakeTime();
+    const { client, url } = testClient({ now: t.now, sleep: t.sleep, retry: { maxElapsedMs: 10_000 } });
+    const scope = nock(url).get(`${BASE}/users`).reply(429, errorBody("rate_limited", "slow down"), { "Retry-After": "30" });
+    const err = await rejectionOf(client.users.list());
+    expect(err).toBeInstanceOf(PbxRateLimitError);
+    expect(err).toMatchObject({ retryAfterMs: 30_000, retries: { attempts: 1 } });
+    expect(err.message).toContain("(gave up after 1 attempt over 0 ms: the server asked to wait 30 s, the retry budget allows 10 s in all; last status 429)");
+    expect(t.sleeps).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("network failures out of budget say they got no response", async () => {
+    const server = await scriptedServer(["reset", "reset", "reset"]);
+    const { client } = testClient({ url: server.url, retry: { retries: 2 } });
+    const err = await rejectionOf(client.users.get("usr_1"));
+    expect(err).toBeInstanceOf(PbxNetworkError);
+    expect(err.message).toMatch(/ECONNRESET socket hang up \(gave up after 3 attempts over \d+ ms: the retry budget allows 3 attempts; last attempt got no response\)$/);
+    expect(server.isDone()).toBe(true);
+    client.close();
+    await server.close();
+  });
+});
+
+describe("Retry-After with the client's clock", () => {
+  it("seconds: waits exactly that, once (the site pause and the retry are one wait)", async () => {
+    const t = fakeTime();
+    const { client, url } = testClient({ now: t.now, sleep: t.sleep });
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1`)
+      .reply(429, errorBody("rate_limited", "slow down"), { "Retry-After": "3" })
+      .get(`${BASE}/users/usr_1`)
+      .reply(200, apiUser());
+    await client.users.get("usr_1");
+    expect(t.sleeps).toEqual([3_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("an HTTP date: waits until that moment", async () => {
+    const t = fakeTime(Date.parse("2025-06-01T12:00:00Z"));
+    const { client, url } = testClient({ now: t.now, sleep: t.sleep });
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1`)
+      .reply(503, errorBody("unavailable", "applying"), { "Retry-After": "Sun, 01 Jun 2025 12:00:07 GMT" })
+      .get(`${BASE}/users/usr_1`)
+      .reply(200, apiUser());
+    await client.users.get("usr_1");
+    expect(t.sleeps).toEqual([7_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("full jitter on the wire", () => {
+  it("each wait is random(0, min(cap, base·2^n)) from the injected source", async () => {
+    const { client, url, sleeps } = testClient({ random: () => 0.25, retry: { baseDelayMs: 100, maxDelayMs: 300, jitter: 1 } });
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1`)
+      .times(3)
+      .reply(500, errorBody("internal", "oops"))
+      .get(`${BASE}/users/usr_1`)
+      .reply(200, apiUser());
+    await client.users.get("usr_1");
+    expect(sleeps).toEqual([75, 150, 225]);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("a POST without an Idempotency-Key", () => {
+  const create = (core: HttpCore, idempotencyKey?: false) =>
+    core.request({ method: "POST", path: `${BASE}/users`, body: { extension: "1001", firstName: "Alice" }, idempotencyKey });
+
+  it("is not retried when the connection is cut: the PBX may have created the user", async () => {
+    const server = await scriptedServer(["reset", [201, apiUser()]]);
+    const core = new HttpCore({ url: server.url, token: TOKEN, site: SITE, sleep: async () => {}, retry: { baseDelayMs: 1 } });
+    const err = await rejectionOf(create(core, false));
+    expect(err).toBeInstanceOf(PbxNetworkError);
+    expect(err.message).not.toContain("gave up");
+    expect(server.received).toHaveLength(1);
+    expect(server.received[0].headers["idempotency-key"]).toBeUndefined();
+    core.close();
+    await server.close();
+  });
+
+  it("with its key (the default), the same cut connection is retried with the same key", async () => {
+    const server = await scriptedServer(["reset", [201, apiUser()]]);
+    const core = new HttpCore({ url: server.url, token: TOKEN, site: SITE, sleep: async () => {}, retry: { baseDelayMs: 1 } });
+    await create(core);
+    expect(server.received).toHaveLength(2);
+    expect(server.received[1].headers["idempotency-key"]).toBe(server.received[0].headers["idempotency-key"]);
+    core.close();
+    await server.close();
+  });
+
+  it("is retried after a 429: the PBX did nothing", async () => {
+    const url = uniqueHost();
+    const core = new HttpCore({ url, token: TOKEN, site: SITE, sleep: async () => {}, retry: { baseDelayMs: 1 } });
+    const scope = nock(url, { badheaders: ["idempotency-key"] })
+      .post(`${BASE}/users`)
+      .reply(429, errorBody("rate_limited", "slow down"), { "Retry-After": "0" })
+      .post(`${BASE}/users`)
+      .reply(201, apiUser());
+    await create(core, false);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("the token never in an error", () => {
+  const leaks = (e: Error) => [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 10 }), String(e)].filter((s) => s.includes(TOKEN));
+
+  it("after a spent budget, even when the server echoes it", async () => {
+    const { client, url } = testClient({ retry: { retries: 3 } });
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1`)
+      .times(4)
+      .reply(503, errorBody("unavailable", `token ${TOKEN} is reloading`), { "Retry-After": "0", "X-Echo": TOKEN });
+    const err = await rejectionOf(client.users.get("usr_1"));
+    expect(err.message).toContain("gave up after 4 attempts");
+    expect(leaks(err)).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("after a spent budget of cut connections", async () => {
+    const server = await scriptedServer(["reset", "reset"]);
+    const { client } = testClient({ url: server.url, retry: { retries: 1 } });
+    const err = await rejectionOf(client.users.get("usr_1"));
+    expect(err.message).toContain("gave up after 2 attempts");
+    expect(leaks(err)).toEqual([]);
     client.close();
     await server.close();
   });

@@ -55,23 +55,41 @@ export interface Adapter<K extends Kind, A extends Args> {
  */
 export const MANAGED = "managedFields";
 
-/** Dotted paths of the leaves the program set (arrays are leaves: they are managed whole). */
+/**
+ * Dotted paths of the leaves the program set. A list is managed whole; for a
+ * list of objects the keys its elements set are recorded too (`onBusy[].number`),
+ * so the refreshed list holds those keys only, not the PBX's defaults.
+ */
 export function managedPaths(value: Record<string, unknown>, prefix = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => {
-    if ((STEERING_INPUTS as readonly string[]).includes(k)) return [];
+    if (!prefix && (STEERING_INPUTS as readonly string[]).includes(k)) return [];
     const path = prefix + k;
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? managedPaths(v as Record<string, unknown>, `${path}.`) : [path];
+    if (Array.isArray(v)) {
+      const keys = new Set(v.flatMap((e) => (typeof e === "object" && e !== null && !Array.isArray(e) ? Object.keys(e) : [])));
+      return [path, ...[...keys].map((key) => `${path}[].${key}`)];
+    }
+    return typeof v === "object" && v !== null ? managedPaths(v as Record<string, unknown>, `${path}.`) : [path];
   });
 }
 
-/** `value` restricted to the dotted `paths`. */
+/** `value` restricted to the dotted `paths` (see {@link managedPaths}). */
 export function pickPaths(value: Record<string, any>, paths: readonly string[]): Record<string, any> {
   const out: Record<string, any> = {};
+  const elementKeys = new Map<string, string[]>();
   for (const path of paths) {
+    const m = /^(.*)\[\]\.([^.]+)$/.exec(path);
+    if (m) elementKeys.set(m[1], [...(elementKeys.get(m[1]) ?? []), m[2]]);
+  }
+  for (const path of paths) {
+    if (path.includes("[]")) continue;
     const parts = path.split(".");
     let src: any = value;
     for (const p of parts) src = src === undefined || src === null ? undefined : src[p];
     if (src === undefined) continue;
+    const keys = elementKeys.get(path);
+    if (keys && Array.isArray(src)) {
+      src = src.map((e) => (typeof e === "object" && e !== null ? Object.fromEntries(keys.filter((k) => e[k] !== undefined).map((k) => [k, e[k]])) : e));
+    }
     let dst = out;
     for (const p of parts.slice(0, -1)) dst = dst[p] ??= {};
     dst[parts[parts.length - 1]] = src;

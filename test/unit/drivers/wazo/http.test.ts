@@ -158,6 +158,14 @@ describe("secrets", () => {
   });
 });
 
+describe("the request check the tests rely on", () => {
+  it("does flag a request Wazo would refuse or ignore, so a green expectValidRequests means something", () => {
+    expect(() => expectValidRequests([{ method: "POST", path: `${CONFD}/users`, body: { lastname: "x" }, headers: {} }])).toThrow();
+    expect(() => expectValidRequests([{ method: "PUT", path: `${CONFD}/users/${U1}/forwards`, body: { busy: { enabled: true, destination: "1" }, sometimes: 1 }, headers: {} }])).toThrow();
+    expect(() => expectValidRequests([{ method: "GET", path: `${CONFD}/nothing/here`, body: undefined, headers: {} }])).toThrow();
+  });
+});
+
 describe("the registry", () => {
   it("loads the wazo folder: capabilities, and a driver that needs no apply", async () => {
     const caps = capabilitiesOf("wazo");

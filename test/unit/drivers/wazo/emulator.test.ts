@@ -1,0 +1,83 @@
+/**
+ * The Wazo driver against the Wazo-shaped emulator, in process: every kind
+ * through create, read, find, update, list and delete, a login from a
+ * username and password, a tenant found by its slug, and nothing left behind
+ * (no line, SIP endpoint, extension or voicemail) once everything is deleted.
+ */
+import nock from "nock";
+import { startWazoEmulator, type RunningWazoEmulator } from "../../../../emulator/wazo";
+import { WazoDriver } from "../../../../sdk/drivers/wazo";
+import { PbxConflictError, PbxNotFoundError } from "../../../../sdk/errors";
+import { rejectionOf } from "./helpers";
+
+let emu: RunningWazoEmulator;
+let d: WazoDriver;
+
+beforeAll(async () => {
+  // Real sockets to the emulator (helpers load nock, which intercepts once loaded).
+  nock.enableNetConnect();
+  emu = await startWazoEmulator({ dataFile: ":memory:" } as never);
+  const t = emu.createTenant("office");
+  emu.createAuthUser(t.uuid, "pulumi", "s3cret-pass");
+  const root = emu.confdUrl.replace(/\/api\/confd\/1\.1\/?$/, "");
+  // No tenant uuid and no token: the driver logs in and finds the tenant by its slug.
+  d = new WazoDriver({ site: "office", url: root, username: "pulumi", password: "s3cret-pass" });
+});
+
+afterAll(async () => {
+  d?.close();
+  await emu?.close();
+  // Jest runs every file in one process: leave no interception behind for the next file.
+  nock.restore();
+});
+
+const count = async (path: string) => (await d.wazo.http.request<{ total: number }>({ method: "GET", path })).total;
+
+test("all five kinds converge, conflicts are found, and delete leaves nothing behind", async () => {
+  const alice = await d.users.create({ extension: "1001", firstName: "Alice", lastName: "Martin", email: "alice@example.com", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 } }, { ownerMark: "pulumi-pbx:000000000000000000000001" });
+  expect(alice).toMatchObject({ extension: "1001", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 } });
+  expect(alice.sipPassword).toMatch(/^[A-Za-z0-9]{20}$/);
+  expect(d.users.ownerMarkOf(await d.users.get(alice.id))).toBe("pulumi-pbx:000000000000000000000001");
+  const bob = await d.users.create({ extension: "1002", firstName: "Bob", voicemail: { enabled: false } });
+  expect(await rejectionOf(d.users.create({ extension: "1001", firstName: "X" }))).toBeInstanceOf(PbxConflictError);
+
+  const alice2 = await d.users.update(alice.id, { extension: "1011", firstName: "Alicia", dnd: false, callRecording: "onDemand", voicemail: { pin: "1234", ringsBeforeVoicemail: 6 } } as never);
+  expect(alice2).toMatchObject({ extension: "1011", firstName: "Alicia", dnd: false, callRecording: "onDemand", voicemail: { enabled: true, pin: "1234", ringsBeforeVoicemail: 6 } });
+  expect((await d.users.find({ extension: "1011" }))?.id).toBe(alice.id);
+  expect(await d.users.find({ extension: "1001" })).toBeUndefined();
+
+  const g = await d.userGroups.create({ name: "Sales", members: [alice.id, bob.id], ringStrategy: "inOrder", ringSeconds: 15 });
+  expect(await d.userGroups.get(g.id)).toMatchObject({ name: "Sales", members: [alice.id, bob.id], ringStrategy: "inOrder", ringSeconds: 15 });
+  expect((await d.userGroups.update(g.id, { name: "Sales", members: [bob.id], ringStrategy: "allAtOnce" } as never)).members).toEqual([bob.id]);
+
+  const n = await d.incomingNumbers.create({ number: "+3225550100", destination: { type: "userGroup", groupId: g.id }, description: "Main" }, { ownerMark: "pulumi-pbx:000000000000000000000002" });
+  expect(n).toMatchObject({ number: "+3225550100", destination: { type: "userGroup", groupId: g.id }, description: "Main" });
+  expect(d.incomingNumbers.ownerMarkOf?.(n)).toBe("pulumi-pbx:000000000000000000000002");
+  expect(await rejectionOf(d.incomingNumbers.create({ number: "+3225550100" }))).toBeInstanceOf(PbxConflictError);
+  expect((await d.incomingNumbers.update(n.id, { destination: { type: "voicemail", userId: alice.id } } as never)).destination).toEqual({ type: "voicemail", userId: alice.id });
+
+  const key = await d.functionKeys.create({ userId: alice.id, position: 1, type: "blf", targetUserId: bob.id, label: "Bob" });
+  expect(key).toMatchObject({ type: "blf", targetUserId: bob.id, label: "Bob" });
+  expect(await rejectionOf(d.functionKeys.create({ userId: alice.id, position: 1, type: "quickCall", number: "123" }))).toBeInstanceOf(PbxConflictError);
+  expect((await d.functionKeys.list()).map((k) => k.id)).toEqual([key.id]);
+
+  const f = await d.forwardings.create({ userId: alice.id, mode: "forward", onBusy: [{ number: "+32470999999" }], onNoAnswer: [{ userId: bob.id }], voicemailLastResort: true });
+  expect(f).toMatchObject({ mode: "forward", onBusy: [{ number: "+32470999999", ringSeconds: 20 }], onNoAnswer: [{ userId: bob.id, ringSeconds: 20 }], voicemailLastResort: true });
+  expect((await d.forwardings.list()).map((x) => x.userId)).toEqual([alice.id]);
+
+  await d.forwardings.delete(alice.id);
+  expect(await d.forwardings.find({ userId: alice.id })).toBeUndefined();
+  await d.functionKeys.delete(key.id);
+  await d.incomingNumbers.delete(n.id);
+  await d.userGroups.delete(g.id);
+  await d.users.delete(alice.id);
+  await d.users.delete(bob.id);
+  expect(await rejectionOf(d.users.get(alice.id))).toBeInstanceOf(PbxNotFoundError);
+  for (const path of ["/users", "/lines", "/endpoints/sip", "/extensions", "/voicemails", "/incalls", "/groups"]) expect([path, await count(path)]).toEqual([path, 0]);
+});
+
+test("CSV import goes through POST /users/import", async () => {
+  const r = await d.importUsers("firstname|lastname|phonenumber|context|protocol|voicemailname|voicemailmailbox|language|incallexten|incallcontext\nCarol|C|1003|default|sip|Carol C|1003|fr_FR|+3225550177|from-extern\n");
+  expect(r.created.map((u) => u.extension)).toEqual(["1003"]);
+  expect((await d.incomingNumbers.find({ number: "+3225550177" }))?.destination).toEqual({ type: "user", userId: r.created[0].id });
+});

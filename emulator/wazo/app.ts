@@ -20,6 +20,7 @@ import { funcKeyRoutes } from "./routes/funckeys";
 import { groupRoutes } from "./routes/groups";
 import { importRoutes } from "./routes/import";
 import { incallRoutes } from "./routes/incalls";
+import { ivrConferenceRoutes } from "./routes/ivrConferences";
 import { lineRoutes } from "./routes/lines";
 import { userRoutes } from "./routes/users";
 import { userSubRoutes } from "./routes/userSubResources";
@@ -86,7 +87,7 @@ export function createWazoApp(options: WazoEmulatorOptions = {}): FastifyInstanc
   app.get("/healthz", { config: { auth: "public", api: false } }, async () => ({ status: "ok" }));
   app.get("/metrics", { config: { auth: "public", api: false } }, async () => state.metrics);
 
-  for (const routes of [authRoutes, contextRoutes, userRoutes, userSubRoutes, funcKeyRoutes, voicemailRoutes, lineRoutes, incallRoutes, groupRoutes, importRoutes]) routes(app, state);
+  for (const routes of [authRoutes, contextRoutes, userRoutes, userSubRoutes, funcKeyRoutes, voicemailRoutes, lineRoutes, incallRoutes, ivrConferenceRoutes, groupRoutes, importRoutes]) routes(app, state);
 
   app.addHook("onClose", async () => state.close());
   return app;

@@ -307,9 +307,15 @@ export function checkDestination(c: Call, d: Destination): void {
     const v = c.state.store.get<VoicemailRow>("voicemail", d.voicemail_id as number);
     if (!v || !c.visible.includes(v.tenant_uuid)) throw paramNotFound("actionarg1", "Voicemail", { actionarg1: String(d.voicemail_id) });
   }
-  // The emulator has no IVRs, conferences, queues, outcalls, switchboards or custom applications: a reference to one is not found.
-  if (d.type === "ivr") throw missing("IVR");
-  if (d.type === "conference") throw missing("Conference");
+  if (d.type === "ivr") {
+    const i = c.state.store.get<{ tenant_uuid: string }>("ivr", d.ivr_id as number);
+    if (!i || !c.visible.includes(i.tenant_uuid)) throw missing("IVR");
+  }
+  if (d.type === "conference") {
+    const cf = c.state.store.get<{ tenant_uuid: string }>("conference", d.conference_id as number);
+    if (!cf || !c.visible.includes(cf.tenant_uuid)) throw missing("Conference");
+  }
+  // The emulator has no queues, outcalls, switchboards or custom applications: a reference to one is not found.
   if (d.type === "queue") throw missing("Queue");
   if (d.type === "outcall") throw missing("Outcall");
   if (d.type === "switchboard") throw paramNotFound("actionarg1", "Switchboard", { actionarg1: String(d.switchboard_uuid) });

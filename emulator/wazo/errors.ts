@@ -68,8 +68,11 @@ declare module "fastify" {
   }
 }
 
-function authBody(status: number, message: string) {
-  return { reason: [message], timestamp: [Date.now() / 1000], status_code: status };
+/** wazo-auth answers its token operations with `http._error`, everything else with its APIException handler. */
+function authBody(status: number, message: string, url: string | undefined) {
+  if (url && /\/token(\/:token)?$/.test(url)) return { reason: [message], timestamp: [Date.now() / 1000], status_code: status };
+  const errorId = status === 401 ? "unauthorized" : status === 404 ? "not-found" : status === 409 ? "conflict" : status === 400 ? "invalid-data" : "error";
+  return { message, error_id: errorId, details: {}, timestamp: Date.now() / 1000 };
 }
 
 /** The one error handler of the Wazo app. */
@@ -101,7 +104,7 @@ export function wazoErrorHandler(err: FastifyError | Error, req: FastifyRequest,
   }
   for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
   const service = req.routeOptions.config?.service ?? "confd";
-  if (service === "auth") void reply.status(status).send(authBody(status, messages[0]));
+  if (service === "auth") void reply.status(status).send(authBody(status, messages[0], req.routeOptions.url));
   else if (status === 404 && messages[0] === FLASK_NOT_FOUND) void reply.status(404).send({ message: FLASK_NOT_FOUND });
   else void reply.status(status).send(messages);
 }

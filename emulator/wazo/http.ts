@@ -8,7 +8,7 @@
  * writes run in one store transaction committed before the answer.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { API_BASE, formatInputErrors, OPERATION_BY_ID, parseBody, wazoMessage, type WazoOperation } from "../../sdk/drivers/wazo/spec";
+import { API_BASE, formatInputErrors, OPERATION_BY_ID, parseBody, pyRepr, wazoMessage, type WazoOperation } from "../../sdk/drivers/wazo/spec";
 import { FLASK_NOT_FOUND, inputError, WazoError } from "./errors";
 import { View } from "./model";
 import type { Caller, WazoState } from "./state";
@@ -94,7 +94,7 @@ export function serve(app: FastifyInstance, state: WazoState, opId: string, hand
         if (op.contentType !== "text/csv" && raw === undefined && op.api === "confd") throw new WazoError(400, ["Failed to decode JSON object: Expecting value: line 1 column 1 (char 0)"]);
         const parsed = parseBody(op, raw);
         if (!parsed.ok) {
-          if (op.api === "auth") throw new WazoError(400, [JSON.stringify(parsed.errors)]);
+          if (op.api === "auth") throw new WazoError(400, [pyRepr(parsed.errors)]);
           throw new WazoError(400, formatInputErrors(parsed.errors));
         }
         body = parsed.value;

@@ -226,6 +226,39 @@ export interface GroupRow extends Omit<typeof GROUP_DEFAULTS, never> {
   extension_ids: number[];
 }
 
+export interface IvrRow {
+  id: number;
+  tenant_uuid: string;
+  name: string;
+  description: string | null;
+  greeting_sound: string | null;
+  menu_sound: string;
+  invalid_sound: string | null;
+  abort_sound: string | null;
+  timeout: number;
+  max_tries: number;
+  invalid_destination: Destination | null;
+  timeout_destination: Destination | null;
+  abort_destination: Destination | null;
+  choices: { exten: string; destination: Destination }[];
+}
+
+export interface ConferenceRow {
+  id: number;
+  tenant_uuid: string;
+  name: string | null;
+  preprocess_subroutine: string | null;
+  max_users: number;
+  record: boolean;
+  pin: string | null;
+  admin_pin: string | null;
+  quiet_join_leave: boolean;
+  announce_join_leave: boolean;
+  announce_user_count: boolean;
+  announce_only_user: boolean;
+  music_on_hold: string | null;
+}
+
 // ---------------------------------------------------------------------------
 // Rendering
 
@@ -293,6 +326,12 @@ export class View {
       out.skip_instructions = d.skip_instructions ?? false;
       out.greeting = d.greeting ?? null;
       if (v) out.voicemail_name = v.name;
+    } else if (d.type === "ivr") {
+      const i = this.store.get<IvrRow>("ivr", d.ivr_id as number);
+      if (i) out.ivr_name = i.name;
+    } else if (d.type === "conference") {
+      const cf = this.store.get<ConferenceRow>("conference", d.conference_id as number);
+      if (cf) out.conference_name = cf.name;
     } else if (d.type === "hangup" && (d.cause === "busy" || d.cause === "congestion")) {
       out.timeout = d.timeout ?? null;
     }
@@ -456,6 +495,29 @@ export class View {
       call_permissions: [],
       links: link(this.base, "groups", `groups/${g.uuid}`),
     };
+  }
+
+  private incallsTo(type: string, key: string, id: number) {
+    return this.store
+      .all<IncallRow>("incall")
+      .filter((i) => i.destination.type === type && i.destination[key] === id)
+      .map((i) => ({ id: i.id, extensions: this.refs(i.extension_ids), links: link(this.base, "incalls", `incalls/${i.id}`) }));
+  }
+
+  ivr(i: IvrRow) {
+    return {
+      ...i,
+      invalid_destination: this.destination(i.invalid_destination),
+      timeout_destination: this.destination(i.timeout_destination),
+      abort_destination: this.destination(i.abort_destination),
+      choices: i.choices.map((ch) => ({ exten: ch.exten, destination: this.destination(ch.destination) })),
+      incalls: this.incallsTo("ivr", "ivr_id", i.id),
+      links: link(this.base, "ivr", `ivr/${i.id}`),
+    };
+  }
+
+  conference(cf: ConferenceRow) {
+    return { ...cf, extensions: [], incalls: this.incallsTo("conference", "conference_id", cf.id), links: link(this.base, "conferences", `conferences/${cf.id}`) };
   }
 
   context(c: ContextRow) {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { WazoError } from "../errors";
 import { list, serve } from "../http";
 import type { AuthUserRow, TenantRow, TokenRow } from "../model";
-import { DEFAULT_TOKEN_EXPIRATION_S, type WazoState } from "../state";
+import { DEFAULT_TOKEN_EXPIRATION_S, hashPassword, type WazoState } from "../state";
 
 /** wazo-auth prints local times without a zone and UTC ones with it. */
 function times(ms: number) {
@@ -82,8 +82,8 @@ export function authRoutes(app: FastifyInstance, state: WazoState): void {
 
   serve(app, state, "createTenant", (c) => {
     const b = c.body as { uuid?: string | null; name?: string | null; slug?: string | null };
-    if (b.slug && state.store.all<TenantRow>("tenant").some((t) => t.slug === b.slug)) throw new WazoError(409, [`tenant slug "${b.slug}" already exists`]);
-    if (b.uuid && state.tenant(b.uuid)) throw new WazoError(409, [`tenant ${b.uuid} already exists`]);
+    if (b.slug && state.store.all<TenantRow>("tenant").some((t) => t.slug === b.slug)) throw new WazoError(409, ["Conflict detected"], {}, { message: "Conflict detected", error_id: "conflict", details: { slug: { constraint_id: "unique", message: `The slug "${b.slug}" is already used` } }, timestamp: Date.now() / 1000, resource: "tenants" });
+    if (b.uuid && state.tenant(b.uuid)) throw new WazoError(409, ["Conflict detected"], {}, { message: "Conflict detected", error_id: "conflict", details: { uuid: { constraint_id: "unique", message: `The uuid "${b.uuid}" is already used` } }, timestamp: Date.now() / 1000, resource: "tenants" });
     // A bare wazo-auth tenant: confd contexts are created separately (POST /contexts), as on a real stack.
     const t = state.createTenant(b.name ?? "", { uuid: b.uuid ?? undefined, slug: b.slug ?? undefined, parentUuid: c.tenant, contexts: false });
     return { status: 200, body: tenantView(state.tenant(t.uuid)!) };
@@ -91,12 +91,44 @@ export function authRoutes(app: FastifyInstance, state: WazoState): void {
 
   serve(app, state, "createAuthUser", (c) => {
     const b = c.body as { uuid?: string; username?: string | null; password?: string | null; firstname?: string | null; lastname?: string | null; email_address?: string | null; purpose?: string; enabled?: boolean };
-    if (b.username && state.store.all<AuthUserRow>("authUser").some((u) => u.username === b.username)) throw new WazoError(409, [`The login "${b.username}" is already used`]);
-    if (b.uuid && state.store.get("authUser", b.uuid.toLowerCase())) throw new WazoError(409, [`The user "${b.uuid}" already exists`]);
+    if (b.username && state.store.all<AuthUserRow>("authUser").some((u) => u.username === b.username)) throw conflict("username", b.username);
+    if (b.uuid && state.store.get("authUser", b.uuid.toLowerCase())) throw conflict("uuid", b.uuid);
     const u = state.createAuthUser({ tenantUuid: c.tenant, username: b.username ?? "", password: b.password ?? "", uuid: b.uuid, firstname: b.firstname, lastname: b.lastname, email: b.email_address, purpose: b.purpose, enabled: b.enabled });
-    return {
-      status: 200,
-      body: { uuid: u.uuid, tenant_uuid: u.tenant_uuid, username: u.username, firstname: u.firstname, lastname: u.lastname, purpose: u.purpose, enabled: u.enabled, emails: u.email_address ? [{ address: u.email_address, main: true, confirmed: true }] : [] },
-    };
+    return { status: 200, body: authUserView(u) };
   });
+
+  serve(app, state, "getAuthUser", (c) => ({ status: 200, body: authUserView(visibleAuthUser(c.state, c.visible, c.params.user_uuid)) }));
+
+  serve(app, state, "updateAuthUser", (c) => {
+    const u = visibleAuthUser(c.state, c.visible, c.params.user_uuid);
+    const b = c.body as { username?: string | null; firstname?: string | null; lastname?: string | null; purpose?: string; enabled?: boolean };
+    if (b.username && c.state.store.all<AuthUserRow>("authUser").some((x) => x.uuid !== u.uuid && x.username === b.username)) throw conflict("username", b.username);
+    // wazo-auth's PUT replaces: what is left out goes back to its default.
+    const next: AuthUserRow = { ...u, username: b.username ?? null, firstname: b.firstname ?? null, lastname: b.lastname ?? null, purpose: b.purpose ?? "user", enabled: b.enabled ?? true };
+    return { status: 200, body: authUserView(c.state.store.put("authUser", u.uuid, next)) };
+  });
+
+  serve(app, state, "resetAuthUserPassword", (c) => {
+    const uuid = c.query.user_uuid ?? "";
+    const u = visibleAuthUser(c.state, c.visible, uuid);
+    c.state.store.put<AuthUserRow>("authUser", u.uuid, { ...u, password: hashPassword((c.body as { password: string }).password) });
+    // "All active sessions (i.e. tokens) will be immediately revoked."
+    for (const t of c.state.store.all<TokenRow>("token")) if (t.auth_id === u.uuid) c.state.store.delete("token", t.id);
+    return { status: 204 };
+  });
+}
+
+function authUserView(u: AuthUserRow) {
+  return { uuid: u.uuid, tenant_uuid: u.tenant_uuid, username: u.username, firstname: u.firstname, lastname: u.lastname, purpose: u.purpose, enabled: u.enabled, emails: u.email_address ? [{ address: u.email_address, main: true, confirmed: true }] : [] };
+}
+
+/** A login of the caller's tenants; wazo-auth answers 404 `No such user` otherwise. */
+function visibleAuthUser(state: WazoState, visible: string[], uuid: string): AuthUserRow {
+  const u = state.store.get<AuthUserRow>("authUser", uuid.toLowerCase());
+  if (!u || !visible.includes(u.tenant_uuid)) throw new WazoError(404, [`No such user: "${uuid}"`]);
+  return u;
+}
+
+function conflict(column: string, value: string): WazoError {
+  return new WazoError(409, ["Conflict detected"], {}, { message: "Conflict detected", error_id: "conflict", details: { [column]: { constraint_id: "unique", message: `The ${column} "${value}" is already used` } }, timestamp: Date.now() / 1000, resource: "users" });
 }

@@ -342,6 +342,30 @@ describe("incalls", () => {
   });
 });
 
+describe("IVRs and conferences (incall destinations by name)", () => {
+  test("create, find by name, point an incall at them; a missing one is refused", async () => {
+    const ivr = await w.call("POST", "/ivr", { name: "main-menu", menu_sound: "menu", choices: [{ exten: "1", destination: { type: "none" } }] });
+    expect(ivr.status).toBe(201);
+    expect(ivr.body).toMatchObject({ name: "main-menu", timeout: 5, max_tries: 3, choices: [{ exten: "1", destination: { type: "none" } }] });
+    const conf = await w.call("POST", "/conferences", { name: "standup" });
+    expect(conf.status).toBe(201);
+    expect((await w.call("GET", "/ivr?search=main")).body).toMatchObject({ total: 1, items: [{ id: ivr.body.id }] });
+    expect((await w.call("GET", "/conferences?name=standup")).body.total).toBe(1);
+    const toIvr = await w.call("POST", "/incalls", { destination: { type: "ivr", ivr_id: ivr.body.id } });
+    expect(toIvr.body.destination).toEqual({ type: "ivr", ivr_id: ivr.body.id, ivr_name: "main-menu" });
+    const toConf = await w.call("POST", "/incalls", { destination: { type: "conference", conference_id: conf.body.id } });
+    expect(toConf.body.destination).toMatchObject({ type: "conference", conference_id: conf.body.id, conference_name: "standup" });
+    expect((await w.call("GET", `/ivr/${ivr.body.id}`)).body.incalls).toEqual([expect.objectContaining({ id: toIvr.body.id })]);
+    expect((await w.call("GET", `/conferences/${conf.body.id}`)).body.incalls).toEqual([expect.objectContaining({ id: toConf.body.id })]);
+    expect((await w.call("POST", "/incalls", { destination: { type: "ivr", ivr_id: 999 } })).body).toEqual(["Input Error - field 'actionarg1': IVR was not found ('actionarg1': '999')"]);
+    expect((await w.other("GET", `/ivr/${ivr.body.id}`)).status).toBe(404);
+    expect((await w.call("DELETE", `/ivr/${ivr.body.id}`)).status).toBe(204);
+    expect((await w.call("GET", `/incalls/${toIvr.body.id}`)).body.destination).toEqual({ type: "none" });
+    expect((await w.call("DELETE", `/conferences/${conf.body.id}`)).status).toBe(204);
+    expect((await w.call("GET", `/conferences/${conf.body.id}`)).body).toEqual([`Resource Not Found - Conference was not found ('id': ${conf.body.id})`]);
+  });
+});
+
 describe("groups", () => {
   test("create with Wazo's defaults, members with their order, an extension; label not unique", async () => {
     const a = await mkUser(w, "1001");
@@ -420,9 +444,10 @@ describe("user import", () => {
   });
 });
 
-async function login(wz: Wazo, username: string, password: string) {
+async function login(wz: Wazo, username: string, password: string): Promise<string> {
   const r = await wz.auth("POST", "/token", {}, { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
   expect(r.status).toBe(200);
+  return r.body.data.token;
 }
 
 describe("tenant isolation", () => {
@@ -469,7 +494,20 @@ describe("wazo-auth operations (answers checked against the description too)", (
     expect((await admin("GET", "/tenants?search=off")).body.items).toEqual([expect.objectContaining({ slug: "office" })]);
     const t = await admin("POST", "/tenants", { name: "Lyon" });
     expect(t.body.slug).toBe("Lyon");
-    expect((await client(w.emu, "auth", w.emu.adminToken, t.body.uuid)("POST", "/users", { username: "lyon", password: "lyon-pass" })).status).toBe(200);
+    const lyon = client(w.emu, "auth", w.emu.adminToken, t.body.uuid);
+    const u = await lyon("POST", "/users", { username: "lyon", password: "lyon-pass" });
+    expect(u.status).toBe(200);
+    expect((await lyon("GET", `/users/${u.body.uuid}`)).body).toMatchObject({ username: "lyon", purpose: "user", enabled: true });
+    expect((await client(w.emu, "auth", w.token)("GET", `/users/${u.body.uuid}`)).status).toBe(404);
+    expect((await lyon("PUT", `/users/${u.body.uuid}`, { username: "lyon2", firstname: "Léa" })).body).toMatchObject({ username: "lyon2", firstname: "Léa" });
+    const session = await login(w, "lyon2", "lyon-pass");
+    expect((await lyon("POST", `/users/password/reset?user_uuid=${u.body.uuid}`, { password: "new-pass" })).status).toBe(204);
+    expect((await client(w.emu, "confd", session)("GET", "/users")).status).toBe(401);
+    expect((await w.auth("POST", "/token", {}, { authorization: `Basic ${Buffer.from("lyon2:lyon-pass").toString("base64")}` })).status).toBe(401);
+    await login(w, "lyon2", "new-pass");
+    const dup = await lyon("POST", "/users", { username: "lyon2", password: "x" });
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ message: "Conflict detected", error_id: "conflict" });
     expect((await w.auth("DELETE", `/token/${w.token}`)).status).toBe(200);
   });
 });

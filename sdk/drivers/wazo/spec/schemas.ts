@@ -613,6 +613,41 @@ export const funcKeyResponse = loose({
 export const funcKeysResponse = loose({ name: z.string().nullable(), keys: z.record(z.string(), funcKeyResponse) });
 
 // ---------------------------------------------------------------------------
+// IVRs and conferences (`plugins/ivr`, `plugins/conference`): the driver only
+// looks them up by name, for incall destinations; tests create them.
+
+export const ivrCreateBody = body({
+  name: str({ max: 128 }),
+  description: str().nullable().optional(),
+  greeting_sound: str({ max: 255 }).nullable().optional(),
+  menu_sound: str({ max: 255 }),
+  invalid_sound: str({ max: 255 }).nullable().optional(),
+  abort_sound: str({ max: 255 }).nullable().optional(),
+  timeout: int({ min: 0 }).optional(),
+  max_tries: int({ min: 1 }).optional(),
+  invalid_destination: destination().nullable().optional(),
+  timeout_destination: destination().nullable().optional(),
+  abort_destination: destination().nullable().optional(),
+  choices: list(nested({ exten: str({ pattern: EXTEN_RE }), destination: destination() })).optional(),
+});
+export const ivrResponse = loose({ id: z.number().int(), tenant_uuid: z.string(), name: z.string(), menu_sound: z.string(), description: z.string().nullable(), choices: z.array(loose({ exten: z.string() })), incalls: z.array(loose({ id: z.number().int() })), links });
+
+export const conferenceCreateBody = body({
+  name: str({ max: 128 }).nullable().optional(),
+  preprocess_subroutine: str({ max: 79 }).nullable().optional(),
+  max_users: int({ min: 0 }).optional(),
+  record: looseBool().optional(),
+  pin: str({ max: 80, digits: true }).nullable().optional(),
+  admin_pin: str({ max: 80, digits: true }).nullable().optional(),
+  quiet_join_leave: looseBool().optional(),
+  announce_join_leave: looseBool().optional(),
+  announce_user_count: looseBool().optional(),
+  announce_only_user: looseBool().optional(),
+  music_on_hold: str({ max: 128 }).nullable().optional(),
+});
+export const conferenceResponse = loose({ id: z.number().int(), tenant_uuid: z.string(), name: z.string().nullable(), max_users: z.number().int(), record: z.boolean(), pin: z.string().nullable(), extensions: z.array(extensionRef), incalls: z.array(loose({ id: z.number().int() })), links });
+
+// ---------------------------------------------------------------------------
 // Contexts: `plugins/context/schema.py`
 
 const rangeShape = { start: str({ digits: true, max: 16 }), end: str({ digits: true, max: 16 }).optional() };
@@ -698,8 +733,10 @@ export const userImportErrorResponse = loose({
 
 /** confd's error body: a JSON list of strings, e.g. `["Resource Not Found - User was not found ('id': 42)"]`. */
 export const confdError = z.array(z.string()).min(1);
-/** wazo-auth's error body. */
+/** wazo-auth's error body on its token operations (`http._error`). */
 export const authError = loose({ reason: z.array(z.string()).min(1), timestamp: z.array(z.number()), status_code: z.number().int() });
+/** wazo-auth's error body elsewhere (its APIException handler): `{ message, error_id, details, timestamp }`. */
+export const authApiError = loose({ message: z.string(), error_id: z.string(), details: z.record(z.string(), z.unknown()), timestamp: z.number() });
 
 // ---------------------------------------------------------------------------
 // wazo-auth: tokens, tenants, users
@@ -748,6 +785,18 @@ export const authUserCreateBody = body({
   purpose: oneOf(AUTH_PURPOSES).optional(),
   enabled: looseBool().optional(),
 });
+/** PUT /users/{uuid} (wazo-auth): the login's fields; a field left out is reset to its default. */
+export const authUserUpdateBody = body({
+  username: str({ min: 1, max: 256 }).nullable().optional(),
+  firstname: str().nullable().optional(),
+  lastname: str().nullable().optional(),
+  purpose: oneOf(AUTH_PURPOSES).optional(),
+  enabled: looseBool().optional(),
+  authentication_method: str().optional(),
+});
+/** POST /users/password/reset?user_uuid= (wazo-auth): an administrator sets a login's password; its sessions end. */
+export const passwordResetBody = body({ password: str({ min: 1 }) });
+
 export const authUserResponse = loose({
   uuid: z.string(),
   tenant_uuid: z.string(),
@@ -768,3 +817,5 @@ export const voicemailsResponse = itemsOf(voicemailResponse);
 export const incallsResponse = itemsOf(incallResponse);
 export const groupsResponse = itemsOf(groupResponse);
 export const contextsResponse = itemsOf(contextResponse);
+export const ivrsResponse = itemsOf(ivrResponse);
+export const conferencesResponse = itemsOf(conferenceResponse);

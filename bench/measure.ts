@@ -5,9 +5,9 @@
  * process's peak memory and CPU.
  */
 import { BenchProject } from "./project";
-import { BenchPbx, PbxMetrics, isWriteRoute, metricsDelta } from "./pbx";
+import { BenchPbx, PbxMetrics, StackConfig, isWriteRoute, metricsDelta } from "./pbx";
 import { ProviderSampler, ProviderUsage } from "./procSampler";
-import { SiteMix, floorModuleText, mixTotal, programText } from "./site";
+import { Shape, SiteMix, floorModuleText, mixTotal, programText } from "./site";
 
 /** The four commands of a deployment's life, in order. */
 export const PHASES = ["up", "up (no-op)", "refresh", "destroy"] as const;
@@ -37,12 +37,13 @@ export type Variant = "pbx" | "floor";
 /** How to run a deployment. */
 export interface MeasureOptions {
   variant: Variant;
+  /** The program's shape (pulumi-pbx only; the floor always runs the default text). */
+  shape?: Shape;
   mix: SiteMix;
-  /** The emulator (for `floor`, config still points at it, but nothing calls it). */
-  pbx: BenchPbx;
-  /** Site of the program; must exist on `pbx` for the `pbx` variant. */
-  site: string;
-  siteToken: string;
+  /** The emulator (pulumi-pbx only: the floor makes no request and needs none). */
+  pbx?: BenchPbx;
+  /** Stack config that reaches the site on `pbx` (the floor gets none). */
+  config: StackConfig;
   /** `--parallel` for the engine; the CLI's default when undefined. */
   parallel?: number;
   /**
@@ -90,25 +91,24 @@ export function engineSummary(output: string): string {
 /** Runs the four phases of one program; a failed phase ends the run (the rest are not attempted). */
 export async function measureDeployment(opts: MeasureOptions): Promise<PhaseResult[]> {
   const n = mixTotal(opts.mix);
+  const shape = opts.shape ?? "default";
   const files: Record<string, string> =
     opts.variant === "floor"
       ? { "index.js": programText(opts.mix, "./floor"), "floor.js": floorModuleText }
-      : { "index.js": programText(opts.mix, "pulumi-pbx") };
+      : { "index.js": programText(opts.mix, "pulumi-pbx", shape) };
+  const label = opts.variant === "floor" ? "floor" : `${opts.pbx?.driver ?? "?"} ${shape}`;
   const project = new BenchProject(
-    `pbx-bench-${opts.variant}-${n}`,
+    opts.variant === "floor" ? `floor-${n}` : `${opts.pbx?.driver}-${shape}-${n}`,
     files,
     opts.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
   );
   const results: PhaseResult[] = [];
   try {
-    await project.init({
-      "pbx:url": { value: opts.pbx.url },
-      "pbx:token": { value: opts.siteToken, secret: true },
-      "pbx:site": { value: opts.site },
-    });
+    await project.init(opts.config);
     // The floor makes no PBX request by construction; skip the metrics calls so
     // they cannot touch its timings.
-    const metrics = () => (opts.variant === "pbx" ? opts.pbx.metrics() : Promise.resolve(NO_METRICS));
+    const pbx = opts.variant === "pbx" ? opts.pbx : undefined;
+    const metrics = () => (pbx ? pbx.metrics() : Promise.resolve(NO_METRICS));
     for (const phase of PHASES) {
       const before = await metrics();
       let sampler: ProviderSampler | undefined;
@@ -135,7 +135,7 @@ export async function measureDeployment(opts: MeasureOptions): Promise<PhaseResu
       };
       results.push(result);
       opts.log(
-        `  ${opts.variant} N=${n} ${phase}: ${(r.wallMs / 1000).toFixed(1)} s, ${total} requests, ${delta.applies} applies` +
+        `  ${label} N=${n} ${phase}: ${(r.wallMs / 1000).toFixed(1)} s, ${total} requests, ${delta.applies} applies` +
           (result.ok ? "" : ` — FAILED (exit ${r.code})`),
       );
       if (!result.ok) break;

@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { accessRules, type Pbx } from "./context";
-import { ApiError, errorHandler } from "./errors";
+import { ApiError, errorBody, errorHandler } from "./errors";
 import { installFaults } from "./faults";
 import { installGuard } from "./guard";
 import { DEFAULT_APPLY_DELAY_MS, DEFAULT_DATA_FILE, type EmulatorOptions } from "./options";
@@ -45,6 +45,13 @@ export function createApp(options: EmulatorOptions): FastifyInstance {
     },
     // A malformed percent-encoding is answered in the API's error shape too.
     frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
+    // So is a request node's HTTP parser refuses before fastify sees it (a bad request line, headers too large).
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+      const body = JSON.stringify(errorBody("bad_request", status === 431 ? "request headers too large" : "malformed HTTP request", `req_${crypto.randomBytes(8).toString("hex")}`));
+      socket.end(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
   });
   app.decorate("pbx", pbx);
 

@@ -60,7 +60,10 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   else if (err instanceof ZodError) e = validationFailed(zodIssues(err));
   else {
     const status = (err as FastifyError).statusCode;
+    const code = (err as FastifyError).code;
     if (status === 413) e = new ApiError("bad_request", "request body too large", { status: 413 });
+    // The router refuses a segment it cannot decode, or one over its 100-character limit (an id is never that long).
+    else if (code === "FST_ERR_BAD_URL") e = new ApiError("bad_request", "malformed URL: a path segment is not valid percent-encoding or is over 100 characters");
     else if (status === 415) e = new ApiError("bad_request", `unsupported content type; send application/json`, { status: 415 });
     else if (status && status >= 400 && status < 500) e = new ApiError("bad_request", `malformed request: ${err.message}`);
     else {

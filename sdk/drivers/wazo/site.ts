@@ -88,16 +88,19 @@ export class WazoSite {
   /**
    * The site's tenant: the wazo-auth tenant whose slug (else name) is the site
    * name. wazo-auth's `search` is a fuzzy match over uuid, name, slug and
-   * domain names, so the exact match is picked here.
+   * domain names, so the exact match is picked here. (Wazo slugs are at most
+   * 10 characters; a longer site name matches the tenant's name.)
    */
-  private async resolveTenant(): Promise<string> {
-    const answer = await this.http.request<Items<{ uuid: string; slug?: string | null; name?: string | null }>>({
-      service: "auth",
-      method: "GET",
-      path: "/tenants",
-      query: { search: this.name },
-      tenant: false,
-    });
+  private async resolveTenant(): Promise<string | undefined> {
+    let answer: Items<{ uuid: string; slug?: string | null; name?: string | null }>;
+    try {
+      answer = await this.http.request({ service: "auth", method: "GET", path: "/tenants", query: { search: this.name }, tenant: false });
+    } catch (e) {
+      // A token that may not list tenants is scoped to its own tenant: confd then uses
+      // that one when no Wazo-Tenant is sent (a bad token fails on the next call anyway).
+      if (e instanceof PbxAuthError && e.status === 403) return undefined;
+      throw e;
+    }
     const items = answer?.items ?? [];
     const exact = items.find((t) => t.slug === this.name) ?? items.find((t) => t.name === this.name) ?? items.find((t) => t.slug?.toLowerCase() === this.name.toLowerCase() || t.name?.toLowerCase() === this.name.toLowerCase());
     if (!exact) {

@@ -124,6 +124,15 @@ describe("tokens and tenant", () => {
     expectValidRequests(t.calls);
   });
 
+  it("a token that may not list tenants (403) works in its own tenant: no Wazo-Tenant header", async () => {
+    const t = testWazo({ tenant: undefined, site: "office" });
+    t.scope.get(`${AUTH}/tenants`).query(true).reply(403, { reason: ["Forbidden"], timestamp: [0], status_code: 403 });
+    t.scope.get(`${CONFD}/users/${U1}`).reply(200, wazoUser());
+    await get(t);
+    expect(t.calls[1].headers["wazo-tenant"]).toBeUndefined();
+    expect(t.scope.isDone()).toBe(true);
+  });
+
   it("no tenant with that slug or name: a PbxAuthError naming the setting", async () => {
     const t = testWazo({ tenant: undefined, site: "office" });
     t.scope.get(`${AUTH}/tenants`).query(true).reply(200, { items: [], total: 0, filtered: 0 });

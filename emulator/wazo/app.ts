@@ -25,7 +25,7 @@ import { lineRoutes } from "./routes/lines";
 import { userRoutes } from "./routes/users";
 import { userSubRoutes } from "./routes/userSubResources";
 import { voicemailRoutes } from "./routes/voicemails";
-import { DEFAULT_WAZO_DATA_FILE, WazoState, type WazoEmulatorOptions } from "./state";
+import { DEFAULT_WAZO_DATA_FILE, WazoState, type RecordedRequest, type WazoEmulatorOptions } from "./state";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -80,6 +80,28 @@ export function createWazoApp(options: WazoEmulatorOptions = {}): FastifyInstanc
     },
     () => unauthorized(),
   );
+
+  if (options.recordRequests) {
+    const entries = new WeakMap<object, RecordedRequest>();
+    app.addHook("preValidation", async (req) => {
+      if (!req.routeOptions.config?.api) return;
+      let body: unknown = req.body === "" ? undefined : req.body;
+      if (typeof body === "string") {
+        try {
+          body = JSON.parse(body);
+        } catch {
+          /* CSV or broken JSON: kept as text */
+        }
+      }
+      const entry: RecordedRequest = { method: req.method, url: req.url, body };
+      entries.set(req, entry);
+      state.requestLog.push(entry);
+    });
+    app.addHook("onResponse", async (req, reply) => {
+      const e = entries.get(req);
+      if (e) e.status = reply.statusCode;
+    });
+  }
 
   app.setErrorHandler(wazoErrorHandler);
   app.setNotFoundHandler(async (_req, reply) => reply.status(404).send({ message: FLASK_NOT_FOUND }));

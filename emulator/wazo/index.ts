@@ -14,5 +14,5 @@
  */
 export { createWazoApp, generateWazoAdminToken } from "./app";
 export { startWazoEmulator, type RunningWazoEmulator, type StartWazoOptions } from "./server";
-export { WazoState, DEFAULT_WAZO_DATA_FILE, DEFAULT_TOKEN_EXPIRATION_S, WIDE_RANGES, type WazoEmulatorOptions, type TenantInfo, type CreateTenantOptions, type Caller } from "./state";
+export { WazoState, DEFAULT_WAZO_DATA_FILE, DEFAULT_TOKEN_EXPIRATION_S, WIDE_RANGES, type WazoEmulatorOptions, type TenantInfo, type CreateTenantOptions, type Caller, type RecordedRequest } from "./state";
 export { WazoError } from "./errors";

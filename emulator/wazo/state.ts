@@ -24,6 +24,21 @@ export interface WazoEmulatorOptions {
   logger?: boolean;
   /** Base URL used in `links` (`http://host:port`); default from each request's Host header. */
   publicUrl?: string;
+  /**
+   * Keep every API request (method, URL, body, status) in `requestLog`, for
+   * tests that check what a client sends. Bodies hold secrets: tests only.
+   */
+  recordRequests?: boolean;
+}
+
+/** One request as `recordRequests` keeps it. */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query as sent. */
+  url: string;
+  /** JSON bodies parsed, other bodies as text; undefined when there was none. */
+  body: unknown;
+  status?: number;
 }
 
 export const DEFAULT_WAZO_DATA_FILE = ".pbx-emulator/wazo.db";
@@ -79,6 +94,8 @@ export class WazoState {
   readonly store: WazoStore;
   readonly faults: FaultOptions;
   readonly metrics: { requests: Record<string, number> };
+  /** With `recordRequests`: every API request, in arrival order. */
+  readonly requestLog: RecordedRequest[] = [];
   readonly adminToken: string;
   readonly masterTenantUuid: string;
   /** Identifies this "Wazo" (wazo-auth's xivo_uuid). */

@@ -164,7 +164,10 @@ export class WazoHttp {
     for (let attempt = 0; ; attempt++) {
       let error: PbxApiError;
       try {
-        return (await this.#limit.run(() => this.attempt(req))) as T;
+        // Token and tenant first, outside the concurrency slot: getting them sends requests
+        // of their own, which would wait for a slot held by their own caller.
+        const headers = await this.authHeaders(req);
+        return (await this.#limit.run(() => this.send(req, headers))) as T;
       } catch (e) {
         if (!(e instanceof PbxApiError)) throw e;
         error = e;
@@ -204,19 +207,23 @@ export class WazoHttp {
     this.#agents.https.destroy();
   }
 
-  /** One request without the token or tenant machinery (wazo-auth `POST /token`). */
+  /**
+   * One request without the token or tenant machinery (wazo-auth `POST /token`).
+   * Not counted against the concurrency limit: callers of `request` wait for
+   * it before they take their slot, so it must not wait for one itself.
+   */
   async raw(req: WazoRequest & { headers: Record<string, string> }): Promise<unknown> {
-    return this.#limit.run(() => this.send(req, req.headers));
+    return this.send(req, req.headers);
   }
 
-  private async attempt(req: WazoRequest): Promise<unknown> {
+  private async authHeaders(req: WazoRequest): Promise<Record<string, string>> {
     const service = req.service ?? "confd";
     const headers: Record<string, string> = { "X-Auth-Token": await this.#tokens.get() };
     if (req.tenant ?? service === "confd") {
       const tenant = await this.tenantResolver();
       if (tenant) headers["Wazo-Tenant"] = tenant;
     }
-    return this.send(req, headers);
+    return headers;
   }
 
   private async send(req: WazoRequest, extra: Record<string, string>): Promise<unknown> {

@@ -101,6 +101,15 @@ describe("tokens and tenant", () => {
     expectValidRequests(t.calls);
   });
 
+  it("getting the token and the tenant never waits for a concurrency slot held by its own caller", async () => {
+    const t = testWazo({ token: undefined, tenant: undefined, username: "pulumi", password: PASSWORD }, { maxConcurrency: 1 });
+    t.scope.post(`${AUTH}/token`).reply(200, { data: { token: "tok-1", utc_expires_at: "2999-01-01T00:00:00" } });
+    t.scope.get(`${AUTH}/tenants`).query(true).reply(200, { items: [{ uuid: TENANT, slug: "office", name: "Office" }], total: 1, filtered: 1 });
+    t.scope.get(`${CONFD}/users/${U1}`).times(3).reply(200, wazoUser());
+    await Promise.all([get(t), get(t), get(t)]);
+    expect(t.scope.isDone()).toBe(true);
+  });
+
   it("wrong credentials: a PbxAuthError that says what to fix and holds no secret", async () => {
     const t = testWazo({ token: undefined, username: "pulumi", password: PASSWORD });
     t.scope.post(`${AUTH}/token`).reply(401, { reason: ["Authentication Failed"], timestamp: [0], status_code: 401 });

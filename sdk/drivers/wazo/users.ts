@@ -254,6 +254,11 @@ export class WazoUsers implements KindDriver<"user"> {
         path: `/users/${u.uuid}/voicemails`,
         body: { name: displayName(first, last), number, context: internal.name, ...(input.voicemail.pin ? { password: input.voicemail.pin } : {}), ...(email ? { email } : {}) },
         fields: { ...USER_FIELDS, name: "firstName", email: "email" },
+        // An attempt that landed before failing: the user has its voicemail now.
+        recover: async () => {
+          const vms = await this.http.request<{ items?: Voicemail[] }>({ method: "GET", path: `/users/${u.uuid}/voicemails` });
+          return vms?.items?.length ? { value: vms.items[0] } : undefined;
+        },
       });
     } else if (vm && input.voicemail?.enabled !== false) {
       const vput: Record<string, unknown> = {};

@@ -13,8 +13,10 @@
  *   sent into the limit and retrying one by one;
  * - **adapts concurrency** (AIMD, as TCP): each rate-limit event halves the
  *   in-flight limit (down to `minConcurrency`); each run of `limit` successes
- *   raises it by one, back up to `maxConcurrency`. 429s answering requests that
- *   were already in flight when the limit was halved count as the same event.
+ *   raises it by one, back up to `maxConcurrency`, at most once per
+ *   `recoveryIntervalMs` (a PBX counts requests per second: recovering faster
+ *   than its window only walks into the next 429). 429s answering requests
+ *   that were already in flight when the limit was halved count as the same event.
  *
  * A driver either wraps each attempt:
  *
@@ -47,6 +49,8 @@ export interface SiteThrottleOptions {
   minConcurrency?: number;
   /** Longest pause one `Retry-After` can impose on the site. Default 60 s. */
   maxPauseMs?: number;
+  /** Least time between two changes of the limit before it is raised again. Default 2 s. */
+  recoveryIntervalMs?: number;
   /** Clock; tests pass their own. */
   now?: () => number;
   /** Waits; tests pass their own. */
@@ -101,12 +105,16 @@ interface StatusLike {
 
 const DEFAULT_MAX_CONCURRENCY = 8;
 const DEFAULT_MAX_PAUSE_MS = 60_000;
+const DEFAULT_RECOVERY_INTERVAL_MS = 2_000;
 
 /** The shared throttle of one site. Get it with {@link siteThrottle}; `new` is for tests. */
 export class SiteThrottle {
   private ceiling: number;
   private readonly floor: number;
   private readonly maxPauseMs: number;
+  private readonly recoveryIntervalMs: number;
+  /** When the limit last changed (throttle clock). */
+  private changedAt = -Infinity;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private current: number;
@@ -123,6 +131,7 @@ export class SiteThrottle {
     this.ceiling = positiveInt(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, "maxConcurrency");
     this.floor = Math.min(positiveInt(options.minConcurrency ?? 1, "minConcurrency"), this.ceiling);
     this.maxPauseMs = options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
+    this.recoveryIntervalMs = options.recoveryIntervalMs ?? DEFAULT_RECOVERY_INTERVAL_MS;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? realSleep;
     this.current = this.ceiling;
@@ -207,6 +216,7 @@ export class SiteThrottle {
     this.current = halved;
     this.successes = 0;
     this.decreasedAt = this.issued;
+    this.changedAt = this.now();
   }
 
   /** No request may be sent for `ms` (capped by `maxPauseMs`); extends, never shortens, a pause. */
@@ -215,13 +225,19 @@ export class SiteThrottle {
     this.until = Math.max(this.until, this.now() + Math.min(ms, this.maxPauseMs));
   }
 
-  /** A request got through: after `limit` of them in a row, one more may fly at once. */
+  /**
+   * A request got through: after `limit` of them since the last change, and
+   * `recoveryIntervalMs` after it, one more may fly at once.
+   */
   onSuccess(_ticket?: ThrottleTicket): void {
     if (this.current >= this.ceiling) return;
     this.successes += 1;
     if (this.successes < this.current) return;
+    const at = this.now();
+    if (at - this.changedAt < this.recoveryIntervalMs) return;
     this.successes = 0;
     this.current += 1;
+    this.changedAt = at;
     this.counts.increases += 1;
     this.drain();
   }

@@ -259,9 +259,10 @@ export class WazoHttp {
     const detail = this.scrub(strings.length ? strings.join("; ") : typeof body === "string" && body.trim() ? body.trim().slice(0, 200) : `HTTP ${status}`);
     const retryAfterMs = parseRetryAfter(retryAfter);
     if (status === 401 || status === 403) {
+      const site = this.options.site ? ` of site "${this.options.site}"` : "";
       const fix = this.options.token
-        ? "check the Wazo token of this site (pbx:token / PBX_TOKEN): it is unknown, expired, or lacks the confd ACLs"
-        : "check the wazo-auth username and password of this site: wazo-auth refused them, or the user lacks the confd ACLs";
+        ? `check the Wazo token${site} (pbx:token / PBX_TOKEN, or pbx:sites.<site>.token): it is unknown, expired, or lacks the confd ACLs`
+        : `check the wazo-auth username and password${site} (pbx:username and pbx:password, or pbx:sites.<site>.username/password): wazo-auth refused them, or the user lacks the confd ACLs`;
       return new PbxAuthError({ ...where, status, code: status === 401 ? "unauthorized" : "forbidden", detail: `${detail} (${fix})`, body });
     }
     if (status === 404) return new PbxNotFoundError({ ...where, status, code: "not_found", detail, body });
@@ -356,7 +357,7 @@ export class TokenSource {
         path: `${this.http.base.auth}/token`,
         status: 401,
         code: "unauthorized",
-        detail: `no credentials for Wazo site "${this.options.site ?? ""}": set a token (pbx:token) or a wazo-auth username and password`,
+        detail: `no credentials for Wazo site "${this.options.site ?? ""}": set a token (pbx:token) or a wazo-auth username and password (pbx:username, pbx:password)`,
       });
     }
     if (this.current && this.now() < this.current.renewAt) return this.current.token;

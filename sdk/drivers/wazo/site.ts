@@ -109,7 +109,7 @@ export class WazoSite {
         path: `${this.http.base.auth}/tenants`,
         status: 403,
         code: "forbidden",
-        detail: `no Wazo tenant visible to this site's credentials has the slug or name "${this.name}": set the site's tenant uuid (tenant) or use the tenant's slug as the site name`,
+        detail: `no Wazo tenant visible to this site's credentials has the slug or name "${this.name}": set the site's tenant uuid (pbx:tenant, or pbx:sites.<site>.tenant) or use the tenant's slug or name as the site name`,
       });
     }
     return exact.uuid;

@@ -52,7 +52,7 @@ exports.sipUsername = alice.sipUsername;
 exports.sipPassword = alice.sipPassword;
 `;
 
-/** A PBX on a bad day: 5xx, responses cut off after the write was done, and a rate limit. */
+/** A PBX on a bad day: 20 % 5xx, 10 % of answers cut off after the write was done, 25 requests/s. */
 const faultyProgram = `
 const pbx = require("pulumi-pbx");
 const users = [];
@@ -207,7 +207,7 @@ describe.each(CONFORMANCE_DRIVERS)("driver %s: pbx resources through the real en
     let faulty: PulumiProject;
     beforeAll(async () => {
       ({ project: faulty } = await projectOnDriverSite(pbx, "liege", { name: "faults", files: { "index.js": faultyProgram } }));
-      pbx.setFaults({ errorRate: 0.1, resetRate: 0.1, rateLimit: { perSecond: 40 } });
+      pbx.setFaults({ errorRate: 0.2, resetRate: 0.1, rateLimit: { perSecond: 25 } });
     }, 60_000);
     afterAll(() => {
       pbx.setFaults({});

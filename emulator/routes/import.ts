@@ -25,7 +25,8 @@ import { buildUser } from "./users";
 function goodRowsDespite(text: string, issues: ApiIssue[]) {
   const bad = new Set(issues.map((i) => i.path[0]).filter((l): l is number => typeof l === "number" && l > 1));
   if (bad.size === 0 || issues.some((i) => i.path[0] === 1)) return [];
-  const lines = text.split("\n").map((l, n) => (bad.has(n + 1) ? "" : l));
+  // A blanked line keeps its "\r", so a CRLF file stays one kind of line ending.
+  const lines = text.split("\n").map((l, n) => (bad.has(n + 1) ? (l.endsWith("\r") ? "\r" : "") : l));
   return parseXivoCsv(lines.join("\n")).rows.filter((r) => !bad.has(r.line));
 }
 

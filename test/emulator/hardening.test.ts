@@ -250,13 +250,15 @@ describe("hardening", () => {
     test("the CSV import reports every bad row in one answer, whatever kind of problem", async () => {
       await mkUser(call, "10");
       const csv = ["firstname|phonenumber|context|protocol|enablexfer", "Ann|10|default|sip|0", "Bea|11|default|sip|yes", "Cid|12345|default|sip|0", "Dan|13|default|sip|0"].join("\n");
-      const r = await call("POST", "sites/acme/import/users", csv);
-      expect(r.status).toBe(422);
-      expect(r.body.error.issues.map((i: { path: unknown[]; rule: string }) => `${i.path.join(":")}:${i.rule}`)).toEqual([
-        "2:phonenumber:extension_unique",
-        "3:enablexfer:csv_bool",
-        "4:phonenumber:extension_length",
-      ]);
+      for (const text of [csv, csv.replace(/\n/g, "\r\n")]) {
+        const r = await call("POST", "sites/acme/import/users", text);
+        expect(r.status).toBe(422);
+        expect(r.body.error.issues.map((i: { path: unknown[]; rule: string }) => `${i.path.join(":")}:${i.rule}`)).toEqual([
+          "2:phonenumber:extension_unique",
+          "3:enablexfer:csv_bool",
+          "4:phonenumber:extension_length",
+        ]);
+      }
       expect((await call("GET", "sites/acme/users")).body.total).toBe(1);
     });
   });

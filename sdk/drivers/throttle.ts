@@ -65,6 +65,13 @@ export interface ThrottleAcquireOptions {
    * of the two, once, and holds no slot while it does.
    */
   delayMs?: number;
+  /**
+   * How this request waits (its delay and any pause); default the throttle's.
+   * A client passes its own, so its waits go where its tests look for them
+   * even when another client made the shared throttle. Pauses are still
+   * measured on the throttle's clock.
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A request let through by {@link SiteThrottle.beforeRequest}; hand it back with {@link ThrottleTicket.release}. */
@@ -166,13 +173,14 @@ export class SiteThrottle {
    * the outcome with and to {@link ThrottleTicket.release} once the answer is in.
    */
   async beforeRequest(options: ThrottleAcquireOptions = {}): Promise<ThrottleTicket> {
+    const sleep = options.sleep ?? this.sleep;
     // `t` is this request's idea of the time: the clock, or the end of what it
     // has already waited when that is later (an injected sleep need not move the clock).
     let t = this.now();
     let target = t + Math.max(0, options.delayMs ?? 0);
     while (Math.max(target, this.until) > t) {
       const end = Math.max(target, this.until);
-      await this.sleep(end - t);
+      await sleep(end - t);
       t = Math.max(end, this.now());
       target = t;
     }
@@ -180,7 +188,7 @@ export class SiteThrottle {
     // A pause that began while we queued: wait it out holding the slot (no one may send anyway).
     for (t = Math.max(t, this.now()); this.until > t; t = Math.max(t, this.now())) {
       const wait = this.until - t;
-      await this.sleep(wait);
+      await sleep(wait);
       t += wait;
     }
     const seq = ++this.issued;

@@ -193,6 +193,24 @@ describe("siteThrottle: one per (url, site, credentials) in the process", () => 
     expect(key).not.toContain(TOKEN);
   });
 
+  it("a client's waits go through its own sleep, even on a throttle another client made", async () => {
+    const t = fakeTime();
+    const url = uniqueHost();
+    const maker = testClient({ url, now: t.now, sleep: t.sleep, retry: { retries: 0 } });
+    const mine: number[] = [];
+    const user = testClient({ url, now: t.now, sleep: async (ms) => void mine.push(ms) });
+    const scope = nock(url)
+      .get(`${BASE}/users/usr_1`)
+      .reply(429, errorBody("rate_limited", "slow down"), { "Retry-After": "2" })
+      .get(`${BASE}/users/usr_2`)
+      .reply(200, apiUser({ id: "usr_2" }));
+    await rejectionOf(maker.client.users.get("usr_1"));
+    await user.client.users.get("usr_2");
+    expect(mine).toEqual([2_000]);
+    expect(t.sleeps).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("a later client asking for more concurrency raises the ceiling, never lowers it", () => {
     const url = uniqueHost();
     const a = siteThrottle({ url }, { maxConcurrency: 4 });

@@ -44,11 +44,15 @@ export interface HttpCoreOptions {
   maxConcurrency?: number;
   /** `User-Agent` header. */
   userAgent?: string;
-  /** Waits between retries; tests pass a recorder. */
+  /** Waits between retries and for the site's pauses; tests pass a recorder. */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source, [0, 1). */
   random?: () => number;
-  /** Clock of the retry budget, the throttle and HTTP-date `Retry-After`s; tests pass their own. */
+  /**
+   * Clock of the retry budget and of HTTP-date `Retry-After`s, and of the site
+   * throttle when this client is the first for its site; tests pass their own
+   * (clients sharing a site in a test should share a clock).
+   */
   now?: () => number;
 }
 
@@ -202,7 +206,7 @@ export class HttpCore {
         budget.attemptStarted();
         return this.attempt(spec, headers);
       });
-    if (this.throttle) return this.throttle.run(attempt, { delayMs });
+    if (this.throttle) return this.throttle.run(attempt, { delayMs, sleep: this.sleep });
     return delayMs > 0 ? this.sleep(delayMs).then(attempt) : attempt();
   }
 

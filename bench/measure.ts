@@ -95,7 +95,7 @@ export async function measureDeployment(opts: MeasureOptions): Promise<PhaseResu
   const files: Record<string, string> =
     opts.variant === "floor"
       ? { "index.js": programText(opts.mix, "./floor"), "floor.js": floorModuleText }
-      : { "index.js": programText(opts.mix, "pulumi-pbx", shape) };
+      : { "index.js": programText(opts.mix, "pulumi-pbx", shape, opts.pbx?.driver ?? "apiv1") };
   const label = opts.variant === "floor" ? "floor" : `${opts.pbx?.driver ?? "?"} ${shape}`;
   const project = new BenchProject(
     opts.variant === "floor" ? `floor-${n}` : `${opts.pbx?.driver}-${shape}-${n}`,

@@ -110,7 +110,8 @@ export async function startBenchPbx(opts: BenchPbxOptions): Promise<BenchPbx> {
       const tenant = (await call("POST", `${auth}/tenants`, master, { name, slug: name })) as { uuid: string };
       const inTenant = { ...master, "wazo-tenant": tenant.uuid };
       const username = `${name}-pulumi`;
-      const password = crypto.randomBytes(12).toString("base64url");
+      // Hex: a base64url password may start with "-", which `pulumi config set` takes for a flag.
+      const password = crypto.randomBytes(12).toString("hex");
       await call("POST", `${auth}/users`, inTenant, { username, password, purpose: "external_api" });
       await call("POST", `${confd}/contexts`, inTenant, { label: "Default", type: "internal", user_ranges: WAZO_RANGES, group_ranges: WAZO_RANGES });
       await call("POST", `${confd}/contexts`, inTenant, { label: "Incoming calls", type: "incall", incall_ranges: [{ start: "0", end: "9", did_length: 1 }] });

@@ -24,11 +24,11 @@
  * destination is an extension of the internal context.
  */
 import { PbxConflictError, PbxNotFoundError } from "../../errors";
-import type { ForwardingStep } from "../../schemas/forwarding";
+import { ForwardingCreateSchema, type ForwardingStep } from "../../schemas/forwarding";
 import type { CreateOptions, ForwardingInput, ForwardingModel, KindDriver } from "../driver";
 import { DEFAULT_STEP_RING_SECONDS } from "./capabilities";
 import { DESTINATION_FIELDS } from "./spec/schemas";
-import { Items, WazoSite, invalid } from "./site";
+import { Items, WazoSite, checked, invalid } from "./site";
 
 type ForwardName = "busy" | "noanswer" | "unconditional";
 /** Our lists ↔ Wazo's forwards. */
@@ -112,7 +112,8 @@ export class WazoForwardings implements KindDriver<"forwarding"> {
     };
   }
 
-  async update(_id: string, input: ForwardingInput): Promise<ForwardingModel> {
+  async update(_id: string, raw: ForwardingInput): Promise<ForwardingModel> {
+    const input = { ...checked(ForwardingCreateSchema, raw, { method: "PUT", path: `${this.http.base.confd}/users/${raw.userId}/forwards` }), userId: raw.userId };
     const user = encodeURIComponent(input.userId);
     const enabled = input.mode === "forward";
     const body: Record<string, Forward> = {};

@@ -19,7 +19,8 @@
  */
 import { PbxConflictError, PbxNotFoundError } from "../../errors";
 import type { CreateOptions, FunctionKeyInput, FunctionKeyModel, KindDriver } from "../driver";
-import { WazoSite, invalid } from "./site";
+import { FunctionKeyCreateSchema } from "../../schemas/functionKey";
+import { WazoSite, checked, invalid } from "./site";
 
 export const KEY_FIELDS: Record<string, string> = {
   blf: "type",
@@ -124,7 +125,9 @@ export class WazoFunctionKeys implements KindDriver<"functionKey"> {
     return { ...base, type: "switch", targetUserId: null, number: null };
   }
 
-  private async put(input: FunctionKeyInput): Promise<void> {
+  private async put(raw: FunctionKeyInput): Promise<void> {
+    const path = `${this.http.base.confd}/users/${raw.userId}/funckeys/${raw.position}`;
+    const input = { ...checked(FunctionKeyCreateSchema, raw, { method: "PUT", path }), userId: raw.userId, position: raw.position };
     let body: Record<string, unknown>;
     switch (input.type) {
       case "blf":

@@ -23,10 +23,10 @@
  * and is taken off again on read: the description reads as the program set it.
  */
 import { PbxConflictError, PbxNotFoundError } from "../../errors";
-import type { Destination } from "../../schemas/incomingNumber";
+import { IncomingNumberCreateSchema, IncomingNumberUpdateSchema, type Destination } from "../../schemas/incomingNumber";
 import type { CreateOptions, IncomingNumberInput, IncomingNumberModel, KindDriver } from "../driver";
 import { DEFAULT_NUMBER_RING_SECONDS } from "./capabilities";
-import { Items, WazoSite, invalid } from "./site";
+import { Items, WazoSite, checked, invalid } from "./site";
 
 export const INCALL_FIELDS: Record<string, string> = {
   destination: "destination",
@@ -88,7 +88,8 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
     return marks.get(n);
   }
 
-  async create(input: IncomingNumberInput, options: CreateOptions = {}): Promise<IncomingNumberModel> {
+  async create(raw: IncomingNumberInput, options: CreateOptions = {}): Promise<IncomingNumberModel> {
+    const input = checked(IncomingNumberCreateSchema, raw, { method: "POST", path: `${this.http.base.confd}/incalls` });
     const holder = await this.find({ number: input.number });
     if (holder) throw taken(holder.id, input.number, this.http.base.confd);
     const ctx = await this.site.context("incall");
@@ -126,7 +127,8 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
     return this.modelOf(await this.http.request<Incall>({ method: "GET", path: `/incalls/${encodeURIComponent(id)}` }));
   }
 
-  async update(id: string, input: IncomingNumberInput): Promise<IncomingNumberModel> {
+  async update(id: string, raw: IncomingNumberInput): Promise<IncomingNumberModel> {
+    const input = checked(IncomingNumberUpdateSchema, raw, { method: "PUT", path: `${this.http.base.confd}/incalls/${id}` });
     const incall = await this.http.request<Incall>({ method: "GET", path: `/incalls/${encodeURIComponent(id)}` });
     const put: Record<string, unknown> = {};
     if (input.destination !== undefined || input.ringSeconds !== undefined) {

@@ -5,7 +5,7 @@
  * uuid, but destinations and function keys name them by integer id).
  */
 import { PbxAuthError, PbxValidationError } from "../../errors";
-import type { ApiIssue } from "../../schemas/error";
+import { zodIssues, type ApiIssue } from "../../schemas/error";
 import type { DriverConnection } from "../driver";
 import { WazoHttp, WazoHttpOptions, WAZO_REJECTED_RULE } from "./http";
 
@@ -231,4 +231,17 @@ export function invalid(path: string, message: string, where: { method?: "GET" |
     detail: "Wazo cannot take this",
     issues: [{ path: path ? path.split(".") : [], rule: WAZO_REJECTED_RULE, message }],
   });
+}
+
+/**
+ * The input as API v1 would have read it (E.164 normalised, names trimmed,
+ * defaults of a create filled in), or a validation error naming the field:
+ * the driver sends Wazo only what our model allows, however it was called.
+ */
+export function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, input: unknown, where: { method: "POST" | "PUT"; path: string }): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  return ((): never => {
+    throw new PbxValidationError({ ...where, status: 400, code: "validation_failed", detail: "invalid input", issues: zodIssues(r.error) });
+  })();
 }

@@ -21,7 +21,8 @@
  */
 import { PbxConflictError, PbxNotFoundError } from "../../errors";
 import type { CreateOptions, KindDriver, UserGroupInput, UserGroupModel } from "../driver";
-import { WazoSite, invalid } from "./site";
+import { UserGroupCreateSchema, UserGroupUpdateSchema } from "../../schemas/userGroup";
+import { WazoSite, checked, invalid } from "./site";
 
 export const GROUP_FIELDS: Record<string, string> = {
   label: "name",
@@ -59,7 +60,8 @@ export class WazoUserGroups implements KindDriver<"userGroup"> {
     return g.id;
   }
 
-  async create(input: UserGroupInput, _options: CreateOptions = {}): Promise<UserGroupModel> {
+  async create(raw: UserGroupInput, _options: CreateOptions = {}): Promise<UserGroupModel> {
+    const input = checked(UserGroupCreateSchema, raw, { method: "POST", path: `${this.http.base.confd}/groups` });
     const name = input.name.trim();
     const holder = await this.find({ name });
     if (holder) throw taken(holder.id, name, this.http.base.confd);
@@ -90,7 +92,8 @@ export class WazoUserGroups implements KindDriver<"userGroup"> {
     return this.modelOf(g);
   }
 
-  async update(id: string, input: UserGroupInput): Promise<UserGroupModel> {
+  async update(id: string, raw: UserGroupInput): Promise<UserGroupModel> {
+    const input = checked(UserGroupUpdateSchema, raw, { method: "PUT", path: `${this.http.base.confd}/groups/${id}` });
     const g = await this.http.request<Group>({ method: "GET", path: `/groups/${encodeURIComponent(id)}` });
     const current = this.modelOf(g);
     const put: Record<string, unknown> = {};

@@ -28,12 +28,11 @@
  * moves the ring count.
  */
 import { randomBytes } from "crypto";
-import { PbxApiError, PbxConflictError, PbxNotFoundError, PbxValidationError } from "../../errors";
-import { zodIssues } from "../../schemas/error";
-import { computeUserTags, UserCreateSchema, type UserCreateParsed } from "../../schemas/user";
+import { PbxApiError, PbxConflictError, PbxNotFoundError } from "../../errors";
+import { computeUserTags, UserCreateSchema, UserUpdateSchema, type UserCreateParsed, type UserUpdateParsed } from "../../schemas/user";
 import type { CreateOptions, KindDriver, UserInput, UserModel } from "../driver";
 import { SECONDS_PER_RING } from "./capabilities";
-import { WazoSite, WazoUser, invalid } from "./site";
+import { WazoSite, WazoUser, checked, invalid } from "./site";
 
 /** Wazo field → our property path, for validation errors of user writes. */
 export const USER_FIELDS: Record<string, string> = {
@@ -142,11 +141,7 @@ export class WazoUsers implements KindDriver<"user"> {
   }
 
   async create(input: UserInput, options: CreateOptions = {}): Promise<UserModel> {
-    const parsed = UserCreateSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new PbxValidationError({ method: "POST", path: `${this.http.base.confd}/users`, status: 400, code: "validation_failed", detail: "invalid user", issues: zodIssues(parsed.error) });
-    }
-    const u = parsed.data;
+    const u = checked(UserCreateSchema, input, { method: "POST", path: `${this.http.base.confd}/users` });
     const holder = await this.find({ extension: u.extension });
     if (holder) throw taken(holder.id, u.extension, this.http.base.confd);
     const internal = await this.site.context("internal");
@@ -196,7 +191,8 @@ export class WazoUsers implements KindDriver<"user"> {
     return this.modelOf(await this.site.getUser(id));
   }
 
-  async update(id: string, input: UserInput): Promise<UserModel> {
+  async update(id: string, raw: UserInput): Promise<UserModel> {
+    const input = checked(UserUpdateSchema, raw, { method: "PUT", path: `${this.http.base.confd}/users/${id}` });
     const u = await this.site.getUser(id);
     const main = await this.site.mainLine(u);
     const vm = u.voicemail ? await this.http.request<Voicemail>({ method: "GET", path: `/voicemails/${u.voicemail.id}` }) : undefined;
@@ -206,8 +202,8 @@ export class WazoUsers implements KindDriver<"user"> {
 
     // The user's own fields, only those the input sets.
     const put: Record<string, unknown> = {};
-    const set = <K extends keyof UserInput>(k: K, wazo: string, f: (v: NonNullable<UserInput[K]> | null) => unknown = (v) => v) => {
-      if (input[k] !== undefined) put[wazo] = f(input[k] as NonNullable<UserInput[K]> | null);
+    const set = <K extends keyof UserUpdateParsed>(k: K, wazo: string, f: (v: NonNullable<UserUpdateParsed[K]> | null) => unknown = (v) => v) => {
+      if (input[k] !== undefined) put[wazo] = f(input[k] as NonNullable<UserUpdateParsed[K]> | null);
     };
     set("firstName", "firstname");
     set("lastName", "lastname");
@@ -388,7 +384,7 @@ export class WazoUsers implements KindDriver<"user"> {
   }
 
   /** The wazo-auth login: created when missing, renamed, or given a new password. */
-  private async updatePortal(u: WazoUser, portal: NonNullable<UserInput["portal"]>, first: string, last: string | null | undefined): Promise<void> {
+  private async updatePortal(u: WazoUser, portal: NonNullable<UserUpdateParsed["portal"]>, first: string, last: string | null | undefined): Promise<void> {
     const auth = await this.authUser(u.uuid);
     const fields = { username: "portal.username", password: "portal.password" };
     if (!auth) {

@@ -84,6 +84,22 @@ describe("incoming numbers", () => {
     expect(splitMark(stored)).toEqual(expected);
   });
 
+  it("inputs are read as API v1 reads them: a number typed with spaces is E.164, a bad one is refused before any request", async () => {
+    const t = testWazo();
+    contexts(t.scope);
+    t.scope.get(`${CONFD}/extensions`).query({ exten: "3225550100", context: INCALL }).reply(200, { items: [], total: 0 });
+    t.scope.post(`${CONFD}/incalls`).reply(201, wazoIncall({ extensions: [] }));
+    t.scope.post(`${CONFD}/extensions`, { exten: "3225550100", context: INCALL }).reply(201, { id: 50, exten: "3225550100", context: INCALL });
+    t.scope.put(`${CONFD}/incalls/5/extensions/50`).reply(204);
+    t.scope.get(`${CONFD}/incalls/5`).reply(200, wazoIncall());
+    expect((await t.driver.incomingNumbers.create({ number: "+32 2 555 01 00" })).number).toBe("+3225550100");
+    const bad = testWazo();
+    const e = (await rejectionOf(bad.driver.incomingNumbers.create({ number: "0032-not-a-number" }))) as PbxValidationError;
+    expect(e).toBeInstanceOf(PbxValidationError);
+    expect(e.issues[0].path).toEqual(["number"]);
+    expect(bad.calls).toEqual([]);
+  });
+
   it("create: a DID that is taken is a conflict naming the incoming number", async () => {
     const t = testWazo();
     contexts(t.scope);

@@ -11,11 +11,12 @@
  *   npm start -- --port 8787  emulator port (default: 8787, or a free one if taken)
  */
 import { spawn } from "child_process";
-import { randomBytes } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { startEmulator } from "../emulator";
+import { startWazoEmulator } from "../emulator/wazo";
 import { cliBinDir, repoRoot } from "./pulumiCli";
 import { PbxClient } from "../sdk/drivers/apiv1/client";
 import { PbxConflictError } from "../sdk/errors";
@@ -181,9 +182,33 @@ async function startApiV1(port: number, adminToken: string): Promise<RunningPbx>
   }
 }
 
-/** The Wazo-shaped emulator: not in this version yet (emulator/ serves API v1 only). */
-async function startWazo(_port: number, _adminToken: string): Promise<RunningPbx> {
-  throw new Error("the wazo emulator is not available yet; run `npm start` without --driver (API v1)");
+/**
+ * The Wazo-shaped emulator on `.pulumi-local/wazo.db`, with tenant "office" (its
+ * uuid kept in a file, so later runs find it) and a wazo-auth login for the stack,
+ * whose password is made once and kept in `.pulumi-local/wazo-password`.
+ */
+async function startWazo(port: number, adminToken: string): Promise<RunningPbx> {
+  const dataFile = path.join(local, "wazo.db");
+  const tenantUuid = secretFile("wazo-tenant", () => randomUUID());
+  const password = secretFile("wazo-password", () => randomBytes(18).toString("base64url"));
+  const username = "pulumi";
+  const emu = await startWazoEmulator({ dataFile, adminToken, port });
+  try {
+    const wazo = emu.app.wazo;
+    if (!wazo.tenant(tenantUuid)) emu.createTenant(SITE, { uuid: tenantUuid, slug: SITE });
+    if (!wazo.checkPassword(username, password)) emu.createAuthUser(tenantUuid, username, password);
+    return {
+      url: emu.url,
+      dataFile: path.relative(root, dataFile),
+      config: { "pbx:driver": "wazo", "pbx:url": emu.url, "pbx:site": SITE, "pbx:tenant": tenantUuid, "pbx:username": username },
+      secretConfig: { "pbx:password": password },
+      lookCommand: `curl -H "X-Auth-Token: $(cat .pulumi-local/admin-token)" -H "Wazo-Tenant: ${tenantUuid}" ${emu.confdUrl}/users`,
+      close: () => emu.close(),
+    };
+  } catch (err) {
+    await emu.close();
+    throw err;
+  }
 }
 
 async function main(): Promise<number> {
@@ -228,14 +253,15 @@ async function main(): Promise<number> {
     // Paths as the user's shell needs them; the passphrase by file, never printed.
     const backend = `PULUMI_BACKEND_URL=file://${path.join(local, "state")} PULUMI_CONFIG_PASSPHRASE_FILE=${path.join(local, "passphrase")}`;
     const stackFile = `Pulumi.${stack}.yaml`;
+    const keys = `${Object.keys(pbx.config).join(", ")}; ${Object.keys(pbx.secretConfig).join(", ")} as a secret`;
     if (!args.serve) {
-      console.log(`The stack's connection (pbx:url ${pbx.url}, pbx:site ${SITE}, pbx:token as a secret) is in ${stackFile}.
+      console.log(`The stack's connection (${keys}) is in ${stackFile}.
 The emulator has stopped. To keep it running and audit the stack:
   npm start -- --serve${args.driver === "apiv1" ? "" : ` --driver ${args.driver}`}`);
       return 0;
     }
     console.log(`Serving ${pbx.url} (driver ${args.driver}, site ${SITE}, stack ${stack}); Ctrl-C to stop.
-The stack's connection (pbx:url, pbx:site, pbx:token as a secret) is in ${stackFile}. In another terminal, from ${root}:
+The stack's connection (${keys}) is in ${stackFile}. In another terminal, from ${root}:
   export ${backend}
   npx pulumi-pbx drift --stack ${stack}             # 0 no drift, 2 drift (edit something in the PBX first)
   npx pulumi preview --refresh --diff --stack ${stack}

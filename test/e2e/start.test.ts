@@ -88,11 +88,18 @@ describe("npm start", () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test("a bad option fails before anything starts, naming the choices", async () => {
+    const r = await runCommand(process.execPath, [...startArgs(), "--driver", "nope"], { cwd: dir, env: env() });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain('--driver must be one of apiv1, wazo, not "nope"');
+    expect(fs.existsSync(path.join(dir, ".pulumi-local"))).toBe(false);
+  });
+
   test("creates the office on the emulator, then a second run changes nothing; the stack's config is its connection, the drift audit works on it", async () => {
     // The first run type-checks examples/basic as a plain `pulumi up` would.
     const first = await start({ PULUMI_NODEJS_TRANSPILE_ONLY: "false" });
     if (first.code !== 0) throw new Error(`npm start exited ${first.code}:\n${first.output}`);
-    expect(first.output).toMatch(/\+ 24 created/);
+    expect(first.output).toMatch(/\+ 26 created/); // 23 pbx resources, the apply guard, ApplyChanges and the stack
     expect(first.output).toMatch(/"receptionGroupId": "grp_/);
     expect(fs.realpathSync(path.join(dir, "node_modules", "pulumi-pbx"))).toBe(fs.realpathSync(dir));
     // Nothing secret is printed: not the tokens, not the passphrase.

@@ -185,7 +185,15 @@ export class WazoHttp {
       // Before sending a write again, look whether an earlier attempt did it: Wazo
       // has no idempotency keys, and some creates (incalls) would simply be made twice.
       if (mayHaveLanded && req.recover) {
-        const recovered = await req.recover().catch(() => undefined);
+        let recovered: { value: unknown } | undefined;
+        try {
+          recovered = await req.recover();
+        } catch {
+          // Whether the earlier attempt did the work is unknown: sending it again could make
+          // a second object (group labels and incalls are not unique in Wazo). Give up; the
+          // next run finds the object by its natural key (and owner mark) if it was made.
+          throw error;
+        }
         if (recovered) return recovered.value as T;
       }
       const delay = retryDelayMs(this.policy, attempt, failureOf(error), this.random);

@@ -3,7 +3,7 @@
  * requests of each operation, the mapping both ways, and that every request
  * is an operation of our Wazo description.
  */
-import { PbxConflictError, PbxNotFoundError, PbxValidationError } from "../../../../sdk/errors";
+import { PbxApiError, PbxConflictError, PbxNotFoundError, PbxValidationError } from "../../../../sdk/errors";
 import type { Destination } from "../../../../sdk/schemas/incomingNumber";
 import { splitMark } from "../../../../sdk/drivers/wazo/incomingNumbers";
 import { CONFD, G1, INCALL, INTERNAL, U1, U2, contexts, expectValidRequests, rejectionOf, testWazo, useNock, wazoGroup, wazoIncall, wazoUser } from "./helpers";
@@ -208,6 +208,24 @@ describe("user groups", () => {
     expect(g).toEqual({ id: G1, site: "office", name: "Sales", members: [U2, U1], ringStrategy: "inOrder", ringSeconds: 15 });
     expect(t.scope.isDone()).toBe(true);
     expectValidRequests(t.calls);
+  });
+
+  it("create after a 500: found by name if it landed; never sent again when that cannot be known", async () => {
+    const landed = testWazo();
+    landed.scope.get(`${CONFD}/groups`).query(true).reply(200, { items: [], total: 0 });
+    landed.scope.post(`${CONFD}/groups`).reply(500, ["Unexpected error"]);
+    landed.scope.get(`${CONFD}/groups`).query(true).reply(200, { items: [wazoGroup()], total: 1 });
+    landed.scope.get(`${CONFD}/groups/${G1}`).reply(200, wazoGroup());
+    expect((await landed.driver.userGroups.create({ name: "Sales" })).id).toBe(G1);
+    expect(landed.scope.isDone()).toBe(true);
+
+    const unknown = testWazo();
+    unknown.scope.get(`${CONFD}/groups`).query(true).reply(200, { items: [], total: 0 });
+    unknown.scope.post(`${CONFD}/groups`).reply(500, ["Unexpected error"]);
+    unknown.scope.get(`${CONFD}/groups`).query(true).reply(400, ["Input Error - odd"]);
+    const e = (await rejectionOf(unknown.driver.userGroups.create({ name: "Sales" }))) as PbxApiError;
+    expect(e.status).toBe(500);
+    expect(unknown.calls.filter((c) => c.method === "POST")).toHaveLength(1);
   });
 
   it("create: a label already used is a conflict naming the group", async () => {

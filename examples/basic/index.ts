@@ -9,6 +9,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as pbx from "pulumi-pbx";
 
+// Save every change as the run goes and apply each site once at the end (seed 000:
+// Save, then "Apply changes"), instead of one apply per burst of writes.
+pbx.applyChangesOnce();
+
 const config = new pulumi.Config("office");
 // Voicemail PINs and portal passwords come from secret config, never from code.
 const defaultPin = config.getSecret("voicemailPin") ?? pulumi.secret("4821");

@@ -15,6 +15,10 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as pbx from "pulumi-pbx";
 
+// Save every change as the run goes and apply each site once at the end (seed 000:
+// Save, then "Apply changes"), instead of one apply per burst of writes.
+pbx.applyChangesOnce();
+
 const config = new pulumi.Config();
 const usersFile = config.get("usersFile") ?? "users.csv";
 

@@ -220,3 +220,10 @@ export const capabilities: Capabilities = {
     }
   },
 };
+
+/** {@link WAZO_MAPPING} as a Markdown table (the driver's README carries it; a test keeps it fresh). */
+export function mappingMarkdown(): string {
+  const cell = (v: string | undefined) => (v ?? "").replace(/\|/g, "\\|");
+  const rows = WAZO_MAPPING.map((r) => `| ${r.kind} | \`${cell(r.field)}\` | ${cell(r.wazo)} | ${cell(r.note)} |`);
+  return ["| kind | our field | Wazo | note |", "|---|---|---|---|", ...rows].join("\n");
+}

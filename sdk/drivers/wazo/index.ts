@@ -34,7 +34,7 @@ import { WazoSite } from "./site";
 import { WazoUserGroups } from "./userGroups";
 import { WazoUsers, newSipCredentials, ownerMarkOfUser, recordingFlags, ringsToSeconds } from "./users";
 
-export { capabilities, WAZO_MAPPING, SECONDS_PER_RING, type MappingRow } from "./capabilities";
+export { capabilities, WAZO_MAPPING, SECONDS_PER_RING, mappingMarkdown, type MappingRow } from "./capabilities";
 export { WazoHttp, TokenSource, DEFAULT_AUTH_PATH, DEFAULT_CONFD_PATH, WAZO_REJECTED_RULE, type WazoHttpOptions, type WazoRequest } from "./http";
 export { WazoSite } from "./site";
 

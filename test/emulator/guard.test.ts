@@ -64,6 +64,7 @@ describe("every route is guarded on the matched route", () => {
     reached.length = 0;
     const failures: string[] = [];
     const routes = guardedRoutes(app).filter((r) => r.auth !== "public");
+    expect(routes.length).toBeGreaterThan(20);
     for (const r of routes) {
       const path = r.url.replace(":site", "acme").replace(":id", userId).replace(":position", "1");
       const body = r.method === "GET" || r.method === "HEAD" || r.method === "DELETE" ? undefined : r.url.endsWith("/import/users") ? "firstname|phonenumber\nEve|1002" : { name: "evil", extension: "1002", firstName: "Eve", number: "+3225550199", mode: "off", type: "pickup", targetUserId: userId };

@@ -453,7 +453,7 @@ export function issueOf(text: string, fields: Record<string, string>): ApiIssue 
   const lead = /^Input Error - ([a-z_]+)\s*:/.exec(text);
   if (lead) candidates.push(lead[1]);
   for (const m of text.matchAll(/(?:field|'|")([a-z_]+)(?:'|")?\s*[:=]/g)) candidates.push(m[1]);
-  for (const m of text.matchAll(/\b([a-z_]+)\b/g)) candidates.push(m[1]);
+  for (const m of text.toLowerCase().matchAll(/\b([a-z_]+)\b/g)) candidates.push(m[1]);
   for (const c of candidates) {
     const ours = fields[c];
     if (ours !== undefined) return { path: ours ? ours.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [], rule: WAZO_REJECTED_RULE, message };

@@ -33,6 +33,7 @@ export const INCALL_FIELDS: Record<string, string> = {
   description: "description",
   exten: "number",
   context: "number",
+  range: "number",
   user_id: "destination.userId",
   group_id: "destination.groupId",
   voicemail_id: "destination.userId",

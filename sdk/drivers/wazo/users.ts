@@ -47,6 +47,9 @@ export const USER_FIELDS: Record<string, string> = {
   ring_seconds: "voicemail.ringsBeforeVoicemail",
   exten: "extension",
   extensions: "extension",
+  // "Exten 1001 not inside user range of context …": the extension is out of the numbering plan.
+  range: "extension",
+  context: "extension",
   lines: "extension",
   voicemail: "voicemail",
   number: "extension",

@@ -24,6 +24,13 @@ describe("errors", () => {
       PbxValidationError,
       (e) => expect((e as PbxValidationError).issues.map((i) => i.path.join("."))).toEqual(["firstName", "voicemail.ringsBeforeVoicemail"]),
     ],
+    [
+      "400 out of range → validation on the extension",
+      400,
+      ["Resource Error - Exten 1001 not inside user range of context ctx-office-internal-1"],
+      PbxValidationError,
+      (e) => expect((e as PbxValidationError).issues[0].path).toEqual(["extension"]),
+    ],
     ["400 without a known field → validation on the root", 400, ["Input Error - something odd"], PbxValidationError, (e) => expect((e as PbxValidationError).issues[0]).toMatchObject({ path: [], rule: "wazo_rejected", message: "something odd" })],
     ["401 → auth, saying which setting to fix", 401, { reason: ["Unauthorized"], timestamp: [0], status_code: 401 }, PbxAuthError, (e) => expect(e.message).toContain("pbx:token")],
     ["403 → auth", 403, ["Forbidden"], PbxAuthError, () => undefined],

@@ -216,11 +216,17 @@ const NAMES_SHOWN = 3;
 
 /**
  * The text of a per-resource diagnostic with the parts that name the resource removed:
- * the engine's "Preview failed: " / "Refresh failed: " wrapper and the provider's own
- * label when it starts with the resource's type (`User (id usr_…): `, `User "alice": `).
+ * the engine's label of a check failure (`<type> resource '<name>': `), its "Preview
+ * failed: " / "Refresh failed: " wrapper, and the provider's own label when it starts
+ * with the resource's type (`User (id usr_…): `, `User "alice": `).
  */
-function resourceMessage(message: string, type: string): string {
-  let text = message.replace(/^(preview|refresh|read|update|create|delete|diff|check) failed:\s*/i, "");
+function resourceMessage(message: string, urn: string): string {
+  const [, , fullType = "", name = ""] = urn.split("::");
+  const type = shortType(fullType);
+  // A check failure: "pulumi-nodejs:dynamic/pbx:User resource 'louis': property role value …".
+  const engineLabel = `${fullType} resource '${name}': `;
+  let text = message.startsWith(engineLabel) ? message.slice(engineLabel.length) : message;
+  text = text.replace(/^(preview|refresh|read|update|create|delete|diff|check) failed:\s*/i, "");
   const kind = type.split(":").pop() ?? "";
   if (kind && text.startsWith(kind + " ")) {
     const label = /^\S+ (\([^()]*\)|"[^"]*"): /.exec(text);
@@ -241,9 +247,8 @@ export function errorsOf(diagnostics: unknown[]): DriftError[] {
     let message = String(d.message).trim().replace(/^error:\s*/gm, "");
     let resource: string | undefined;
     if (typeof d.urn === "string" && d.urn.includes("::")) {
-      const type = shortType(d.urn.split("::")[2] ?? "");
-      resource = `${type} ${d.urn.split("::").pop()}`;
-      message = resourceMessage(message, type);
+      resource = `${shortType(d.urn.split("::")[2] ?? "")} ${d.urn.split("::").pop()}`;
+      message = resourceMessage(message, d.urn);
     }
     const g = groups.get(message) ?? { count: 0, resources: [] };
     g.count += 1;

@@ -51,6 +51,17 @@ describe("errors of a failed preview", () => {
     ]);
   });
 
+  test("a check failure repeated on several resources (the engine names each) is one error", () => {
+    const role = (name: string) => ({
+      urn: urn("User", name),
+      message: `error: pulumi-nodejs:dynamic/pbx:User resource '${name}': property role value {admin} has a problem: role: role "admin" has no meaning on Wazo (rule: driver_unsupported)\n`,
+      severity: "error",
+    });
+    expect(errorsOf([role("louis"), role("alice"), role("karin")]).map(formatError)).toEqual([
+      'property role value {admin} has a problem: role: role "admin" has no meaning on Wazo (rule: driver_unsupported) [3 resources: pbx:User alice, pbx:User karin, pbx:User louis]',
+    ]);
+  });
+
   test("a message that is not the resource's own label is kept whole; repeats without a resource are counted", () => {
     const errors = errorsOf([
       { urn: urn("User", "alice"), message: "error: Preview failed: Group (id g): odd\n", severity: "error" },

@@ -108,8 +108,8 @@ function notApplied(type: string, key: string, id: string, outs: Record<string, 
   return Object.assign(providerError(reason, err), { id, properties: outs, reasons: [reason] });
 }
 
-function contextError(type: string, key: string, err: unknown): Error {
-  return providerError(`${type} (${key}): ${describeError(err)}`, err);
+function contextError(type: string, key: string, err: unknown, site?: string): Error {
+  return providerError(`${type} (${key}): ${describeError(err, site)}`, err);
 }
 
 export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
@@ -130,13 +130,13 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
     async create(inputs: A & Steering): Promise<pulumi.dynamic.CreateResult> {
       const { ownerMark, applyMode, ...args } = withoutProvider(inputs);
       const key = a.naturalKey(args as A);
-      const d = await forSite(args.site).catch((e) => { throw contextError(a.type, key, e); });
+      const d = await forSite(args.site).catch((e) => { throw contextError(a.type, key, e, args.site); });
       const input = a.input(args as A);
       let m: ModelOf[K];
       try {
         m = await d.create(input, { ownerMark, idempotencyKey: ownerMark && idempotencyKeyOf(ownerMark, a.kind, input) });
       } catch (err) {
-        if (!(err instanceof PbxConflictError)) throw contextError(a.type, key, err);
+        if (!(err instanceof PbxConflictError)) throw contextError(a.type, key, err, args.site);
         const existing = await d.find(a.key(args as A)).catch((e) => { throw contextError(a.type, key, e); });
         // A conflict on another rule (the same key twice on one user) is not ours to adopt.
         if (!existing) throw contextError(a.type, key, err);
@@ -166,7 +166,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
         m = await bulkGet(props.site, a.kind, await forSite(props.site), id);
       } catch (err) {
         if (err instanceof PbxNotFoundError) return {}; // gone: refresh drops it, up recreates it
-        throw contextError(a.type, `id ${id}`, err);
+        throw contextError(a.type, `id ${id}`, err, props.site);
       }
       const managed: readonly string[] = Array.isArray(props[MANAGED]) ? props[MANAGED] : a.inputKeys;
       const outs = { ...outputsOf(m, props, {}), [MANAGED]: managed };
@@ -190,7 +190,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
               `run \`pulumi up --refresh\` to review that change and apply the program over it.`,
           );
         }
-        throw contextError(a.type, key, err);
+        throw contextError(a.type, key, err, news.site);
       }
       const outs = outputsOf(m, news, news);
       if (news.applyMode !== "deferred") await applied(news.site).catch((e) => { throw notApplied(a.type, key, id, outs, e); });
@@ -205,7 +205,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
         await (await forSite(props.site)).delete(id);
       } catch (err) {
         if (err instanceof PbxNotFoundError) return; // already deleted
-        throw contextError(a.type, key, err);
+        throw contextError(a.type, key, err, props.site);
       }
       await deleteApplied(props.site).catch((e) => { throw contextError(a.type, key, e); });
     },

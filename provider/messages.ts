@@ -5,16 +5,20 @@
  */
 import { PbxApiError, PbxAuthError, PbxConflictError, PbxValidationError } from "../sdk/errors";
 
-/** The one-line explanation of an error from a driver (or anything else). */
-export function describeError(err: unknown): string {
+/** The one-line explanation of an error from a driver (or anything else); `site` names the site of an auth failure. */
+export function describeError(err: unknown, site?: string): string {
   if (err instanceof PbxValidationError && err.issues.length > 0) {
     return err.issues
       .map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${stripPath(i.message, i.path)} (rule: ${i.rule})`)
       .join("; ");
   }
   if (err instanceof PbxAuthError) {
+    const where = site ? ` for site "${site}"` : "";
+    // A driver that knows its own settings (Wazo: pbx:username / pbx:password) says which.
+    if (/pbx:/.test(err.message)) return `${detailOf(err)}${where}`;
     const what = err.status === 403 ? "the PBX refused access to this site with the configured credentials" : "the PBX did not accept the configured credentials";
-    return `${what} (${err.status}): check pbx:token (or PBX_TOKEN), or the site's entry in pbx:sites`;
+    const entry = site ? `pbx:sites.${site}.token` : "the site's entry in pbx:sites";
+    return `${what}${where} (HTTP ${err.status}): check pbx:token (or PBX_TOKEN), or ${entry}`;
   }
   if (err instanceof PbxConflictError) {
     return `${detailOf(err)} (rule: ${ruleOf(err) ?? "unique"})`;

@@ -113,3 +113,77 @@ describe("read", () => {
     expect(r).toEqual({});
   });
 });
+
+describe("issue 10: what a person reads", () => {
+  test("item 8: a typo inside a nested input is a failure naming the property, not a silent create", async () => {
+    const vm = await user.check({}, { extension: "1001", firstName: "A", voicemail: { enabled: true, pinn: "4821" } });
+    expect(vm.failures).toContainEqual({ property: "voicemail.pinn", reason: expect.stringContaining("rule: unknown_field") });
+    const portal = await user.check({}, { extension: "1001", firstName: "A", portal: { user: "ann", password: "long-enough" } });
+    expect(portal.failures).toContainEqual({ property: "portal.user", reason: expect.stringContaining("rule: unknown_field") });
+    const dest = await incomingNumber.check({}, { number: "+3225550100", destination: { type: "user", userId: "u1", ring: 3 } });
+    expect(dest.failures.map((f) => f.property)).toContain("destination.ring");
+  });
+
+  test.each([
+    [user, { extension: "1001", firstName: "A", callRecording: "sometimes" }, "callRecording", "enum"],
+    [user, { extension: "1001", firstName: 7 }, "firstName", "type"],
+    [incomingNumber, { number: "+3225550100", destination: { type: "fax" } }, "destination.type", "discriminator"],
+    [user, { extension: "abcd", firstName: "A" }, "extension", "extension_"],
+  ])("item 9: %#: preview failures carry the API's rule ids, never zod's codes", async (o, news, property, rule) => {
+    const r = await o.check({}, news);
+    const failure = r.failures.find((f) => f.property === property);
+    expect(failure?.reason).toContain(`(rule: ${rule}`);
+    for (const f of r.failures) expect(f.reason).not.toMatch(/invalid_type|invalid_value|invalid_union|too_small|unrecognized_keys/);
+    // the property is named once, not twice ("position: position: …")
+    expect(failure!.reason.split(`${property}:`).length).toBe(2);
+  });
+
+  test("item 9: under a 3–4 digit plan, 'abcd' is refused for its letters, never as '1–10 digits'; '12345' names the plan", async () => {
+    const letters = (await user.check({}, { extension: "abcd", firstName: "A" })).failures.find((f) => f.property === "extension")!.reason;
+    expect(letters).toContain("digits only");
+    expect(letters).not.toContain("1–10");
+    const long = (await user.check({}, { extension: "12345", firstName: "A" })).failures.find((f) => f.property === "extension")!.reason;
+    expect(long).toMatch(/3[–-]4 digits/);
+  });
+
+  test("item 9: a rule the PBX enforces at up is one line with its rule id; a 401 names the setting and the site, never the token", async () => {
+    nock(url)
+      .put("/api/v1/sites/demo/users/usr_1/keys/30")
+      .reply(422, { error: { code: "validation_failed", message: "position: key position 30 is past the user's 20 keys", requestId: "r1", issues: [{ path: ["position"], rule: "key_position_range", message: "position: key position 30 is past the user's 20 keys" }] } });
+    nock(url).get("/api/v1/sites/demo/users/usr_1/keys/30").query(true).reply(404, { error: { code: "not_found", message: "no key", requestId: "r0" } });
+    const err = await functionKey.create({ site: "demo", userId: "usr_1", position: 30, type: "switch" } as never).catch((e: Error) => e);
+    expect((err as Error).message).toBe("FunctionKey (key 30 of user usr_1): position: key position 30 is past the user's 20 keys (rule: key_position_range)");
+    expect((err as Error).stack).not.toMatch(/\n\s+at /);
+
+    nock(url).get("/api/v1/sites/demo/users/usr_2").query(true).reply(401, { error: { code: "unauthorized", message: "unknown token", requestId: "r2" } });
+    const auth = await user.read("usr_2", { site: "demo" }).catch((e: Error) => e);
+    expect((auth as Error).message).toContain("pbx:token");
+    expect((auth as Error).message).toContain('site "demo"');
+    expect((auth as Error).message).not.toContain("tok-unit");
+  });
+
+  test("item 10: a refresh returns as inputs only what the program manages", async () => {
+    nock(url).post("/api/v1/sites/demo/users").reply(201, {
+      id: "usr_7", site: "demo", revision: 1, applied: false, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+      extension: "1007", firstName: "Ann", lastName: null, email: null, mobileNumber: null, department: null, language: null,
+      role: "user", permissions: [], directoryListed: true, multipleCalls: false, loginRequired: false, dnd: false,
+      callRecording: "off", outgoingCallerId: null, keyCount: 20,
+      voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 }, portal: { username: null, passwordSet: false },
+      sipUsername: "1007", sipDomain: "d", sipProxy: "p", sipPassword: "x", tags: [],
+    });
+    const made = await user.create({ site: "demo", extension: "1007", firstName: "Ann", voicemail: { pin: "4821" }, applyMode: "deferred" } as never);
+    // Earlier reads of this file make this the third user read: the reader lists the site.
+    const live = {
+      id: "usr_7", site: "demo", revision: 2, applied: true, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-02T00:00:00Z",
+      extension: "1007", firstName: "Ann", lastName: "Console", email: null, mobileNumber: null, department: "Sales", language: null,
+      role: "admin", permissions: ["userPortal"], directoryListed: true, multipleCalls: false, loginRequired: false, dnd: false,
+      callRecording: "always", outgoingCallerId: null, keyCount: 40,
+      voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 6 }, portal: { username: null, passwordSet: false },
+      sipUsername: "1007", sipDomain: "d", sipProxy: "p", sipPassword: "x", tags: [],
+    };
+    nock(url).get("/api/v1/sites/demo/users").query(true).reply(200, { items: [live], page: 1, pageSize: 500, total: 1 });
+    nock(url).get("/api/v1/sites/demo/users/usr_7").query(true).reply(200, live);
+    const r = await user.read("usr_7", made.outs);
+    expect(r.inputs).toEqual({ site: "demo", extension: "1007", firstName: "Ann", voicemail: { pin: "4821" }, applyMode: "deferred" });
+  });
+});

@@ -139,10 +139,10 @@ describe("issue 10: what a person reads", () => {
   });
 
   test("item 9: under a 3–4 digit plan, 'abcd' is refused for its letters, never as '1–10 digits'; '12345' names the plan", async () => {
-    const letters = (await user.check({}, { extension: "abcd", firstName: "A" })).failures.find((f) => f.property === "extension")!.reason;
+    const letters = (await user.check({}, { extension: "abcd", firstName: "A" })).failures!.find((f) => f.property === "extension")!.reason;
     expect(letters).toContain("digits only");
     expect(letters).not.toContain("1–10");
-    const long = (await user.check({}, { extension: "12345", firstName: "A" })).failures.find((f) => f.property === "extension")!.reason;
+    const long = (await user.check({}, { extension: "12345", firstName: "A" })).failures!.find((f) => f.property === "extension")!.reason;
     expect(long).toMatch(/3[–-]4 digits/);
   });
 

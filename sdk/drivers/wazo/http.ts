@@ -26,7 +26,8 @@ import * as https from "https";
 import axios, { AxiosInstance, AxiosResponse } from "axios";
 import type { ApiIssue } from "../../schemas/error";
 import { HttpMethod, PbxApiError, PbxAuthError, PbxConflictError, PbxErrorCode, PbxNetworkError, PbxNotFoundError, PbxRateLimitError, PbxValidationError } from "../../errors";
-import { AttemptFailure, RetryPolicy, parseRetryAfter, resolveRetryPolicy, retryDelayMs, sleep as realSleep } from "../../retry";
+import { AttemptFailure, RetryBudget, RetryPolicy, parseRetryAfter, resolveRetryPolicy, sleep as realSleep, withRetrySummary } from "../../retry";
+import { SiteThrottle, siteThrottle } from "../throttle";
 import { Semaphore } from "../apiv1/client/semaphore";
 
 /** The two services of a Wazo stack the driver talks to. */
@@ -58,10 +59,14 @@ export interface WazoHttpOptions {
   /** Waits between retries; tests pass a recorder. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** Clock, for token renewal; tests pass their own. */
+  /** Clock, for token renewal and the retry budget; tests pass their own. */
   now?: () => number;
+  /** The site's shared throttle: by default the process's one for (url, tenant or site, credentials); `false` for none. */
+  throttle?: SiteThrottle | false;
   /** Named in error messages: which setting to fix. */
   site?: string;
+  /** The tenant uuid, when known (keys the shared throttle). */
+  tenant?: string;
 }
 
 /** One request. */
@@ -86,6 +91,8 @@ export interface WazoRequest {
    * idempotency keys, so this is how a retried create avoids a duplicate.
    */
   recover?: () => Promise<{ value: unknown } | undefined>;
+  /** A POST that does no harm sent twice (setting a password): retried like a PUT. */
+  repeatable?: boolean;
 }
 
 /** Rule of validation issues made from Wazo's error strings. */
@@ -103,8 +110,11 @@ export class WazoHttp {
   readonly policy: RetryPolicy;
   readonly timeoutMs: number;
   readonly base: Readonly<Record<WazoService, string>>;
+  /** The site's shared throttle (429s slow the whole site down), or undefined. */
+  readonly throttle: SiteThrottle | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly now: () => number;
   private readonly userAgent: string;
   private tenantResolver: TenantResolver = async () => undefined;
 
@@ -113,9 +123,20 @@ export class WazoHttp {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? `pulumi-pbx wazo driver (node ${process.version})`;
     const maxConcurrency = options.maxConcurrency ?? 8;
     this.#limit = new Semaphore(maxConcurrency);
+    // A hosted Wazo limits per token (or login) and tenant: every client of the
+    // process for the same site shares one throttle (sdk/drivers/throttle.ts).
+    this.throttle =
+      options.throttle === false
+        ? undefined
+        : (options.throttle ??
+          siteThrottle(
+            { url: options.url, site: options.tenant ?? options.site, credentials: options.token ?? [options.username, options.password] },
+            { maxConcurrency, maxPauseMs: this.policy.maxRetryAfterMs, now: this.now, sleep: this.sleep },
+          ));
     this.base = {
       confd: trimSlashes(options.confdPath ?? DEFAULT_CONFD_PATH),
       auth: trimSlashes(options.authPath ?? DEFAULT_AUTH_PATH),
@@ -159,15 +180,17 @@ export class WazoHttp {
 
   /** Sends `req`, retrying by policy; resolves with the parsed body (undefined for 204) or throws a typed error. */
   async request<T = unknown>(req: WazoRequest): Promise<T> {
+    const budget = new RetryBudget(this.policy, { now: this.now, random: this.random });
     let mayHaveLanded = false;
     let renewed = false;
-    for (let attempt = 0; ; attempt++) {
+    let delayMs = 0;
+    for (;;) {
       let error: PbxApiError;
       try {
-        // Token and tenant first, outside the concurrency slot: getting them sends requests
-        // of their own, which would wait for a slot held by their own caller.
+        // Token and tenant first, outside any slot: getting them sends requests of
+        // their own, which would wait for a slot held by their own caller.
         const headers = await this.authHeaders(req);
-        return (await this.#limit.run(() => this.send(req, headers))) as T;
+        return (await this.sendThrottled(req, headers, budget, delayMs)) as T;
       } catch (e) {
         if (!(e instanceof PbxApiError)) throw e;
         error = e;
@@ -176,7 +199,7 @@ export class WazoHttp {
       if (error instanceof PbxAuthError && error.status === 401 && !renewed && this.#tokens.renewable && !error.path.endsWith("/token")) {
         renewed = true;
         this.#tokens.invalidate();
-        attempt--;
+        delayMs = 0;
         continue;
       }
       // No answer or a 5xx other than 503: Wazo may have done the work before failing
@@ -184,6 +207,7 @@ export class WazoHttp {
       mayHaveLanded ||= error.status === 0 || (error.status >= 500 && error.status !== 503);
       // Before sending a write again, look whether an earlier attempt did it: Wazo
       // has no idempotency keys, and some creates (incalls) would simply be made twice.
+      let provenAbsent = false;
       if (mayHaveLanded && req.recover) {
         let recovered: { value: unknown } | undefined;
         try {
@@ -195,14 +219,34 @@ export class WazoHttp {
           throw error;
         }
         if (recovered) return recovered.value as T;
+        provenAbsent = true;
       }
-      const delay = retryDelayMs(this.policy, attempt, failureOf(error), this.random);
-      if (delay === undefined) {
-        if (error.status === 503 || error.status === 429) throw this.outOfBudget(req, error);
-        throw error;
+      // A POST may be sent again when it cannot do the work twice: the look-up above
+      // found nothing, it is repeatable by nature, or nothing can have landed yet.
+      const repeatSafe = provenAbsent || req.repeatable === true || !mayHaveLanded;
+      const decision = budget.next({ ...failureOf(error), method: req.method, idempotencyKey: repeatSafe });
+      if (!decision.retry) {
+        const spent = decision.exhausted && budget.attempts > 1;
+        const out = (error.status === 503 || error.status === 429) && decision.exhausted ? this.outOfBudget(req, error) : error;
+        throw spent ? withRetrySummary(out, budget.summary(decision)) : out;
       }
-      await this.sleep(delay);
+      delayMs = decision.delayMs;
     }
+  }
+
+  /**
+   * One attempt after `delayMs`: through the site's shared throttle (which
+   * waits the delay and any site-wide pause a 429 asked for, then a site
+   * slot), then this client's own concurrency limit.
+   */
+  private sendThrottled(req: WazoRequest, headers: Record<string, string>, budget: RetryBudget, delayMs: number): Promise<unknown> {
+    const attempt = () =>
+      this.#limit.run(() => {
+        budget.attemptStarted();
+        return this.send(req, headers);
+      });
+    if (this.throttle) return this.throttle.run(attempt, { delayMs, sleep: this.sleep });
+    return delayMs > 0 ? this.sleep(delayMs).then(attempt) : attempt();
   }
 
   /** The token to send (obtained or renewed from credentials when needed). */
@@ -412,7 +456,8 @@ function trimSlashes(p: string): string {
 }
 
 function failureOf(error: PbxApiError): AttemptFailure {
-  return { status: error.status, timedOut: error.code === "timeout", retryAfterMs: error.retryAfterMs };
+  const networkCode = (error.cause as { code?: unknown } | undefined)?.code;
+  return { status: error.status, timedOut: error.code === "timeout", retryAfterMs: error.retryAfterMs, ...(typeof networkCode === "string" ? { networkCode } : {}) };
 }
 
 function parseBody(text: string | undefined): unknown {

@@ -276,19 +276,32 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
 
   /** The id of an extension for the DID: a new one, or a free one already there (left by a delete in the console). */
   private async extensionFor(exten: string, context: string): Promise<number> {
-    try {
-      const ext = await this.http.request<{ id: number }>({ method: "POST", path: "/extensions", body: { exten, context }, fields: INCALL_FIELDS });
-      return ext.id;
-    } catch (e) {
-      if (!(e instanceof PbxConflictError)) throw e;
+    const freeOne = async (): Promise<number | undefined> => {
       const found = await this.http.request<Items<{ id: number; exten: string; context: string; incall?: unknown; lines?: unknown[]; group?: unknown; conference?: unknown; queue?: unknown; outcall?: unknown; parking_lot?: unknown }>>({
         method: "GET",
         path: "/extensions",
         query: { exten, context },
       });
-      const free = (found?.items ?? []).find((x) => x.exten === exten && x.context === context && !x.incall && !x.lines?.length && !x.group && !x.conference && !x.queue && !x.outcall && !x.parking_lot);
-      if (!free) throw e;
-      return free.id;
+      return (found?.items ?? []).find((x) => x.exten === exten && x.context === context && !x.incall && !x.lines?.length && !x.group && !x.conference && !x.queue && !x.outcall && !x.parking_lot)?.id;
+    };
+    try {
+      const ext = await this.http.request<{ id: number }>({
+        method: "POST",
+        path: "/extensions",
+        body: { exten, context },
+        fields: INCALL_FIELDS,
+        // An attempt that landed left the extension there, free.
+        recover: async () => {
+          const id = await freeOne();
+          return id === undefined ? undefined : { value: { id } };
+        },
+      });
+      return ext.id;
+    } catch (e) {
+      if (!(e instanceof PbxConflictError)) throw e;
+      const id = await freeOne();
+      if (id === undefined) throw e;
+      return id;
     }
   }
 }

@@ -79,6 +79,7 @@ export class WazoSite {
       username: connection.username,
       password: connection.password,
       site: connection.site,
+      tenant: connection.tenant,
       ...tuning,
     });
     const fixed = connection.tenant;

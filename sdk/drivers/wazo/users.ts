@@ -399,6 +399,7 @@ export class WazoUsers implements KindDriver<"user"> {
         tenant: true,
         body: { uuid: u.uuid, username: portal.username ?? undefined, password: portal.password ?? undefined, firstname: first, lastname: last ?? null, purpose: "user" },
         fields,
+        recover: async () => ((await this.authUser(u.uuid)) ? { value: undefined } : undefined),
       }).then(
         () => true,
         (e: unknown) => {
@@ -421,7 +422,7 @@ export class WazoUsers implements KindDriver<"user"> {
     }
     if (portal.password) {
       // An administrator sets a password through the reset operation (the change operation needs the old one).
-      await this.http.request({ service: "auth", method: "POST", path: "/users/password/reset", query: { user_uuid: u.uuid }, tenant: true, body: { password: portal.password }, fields });
+      await this.http.request({ service: "auth", method: "POST", path: "/users/password/reset", query: { user_uuid: u.uuid }, tenant: true, body: { password: portal.password }, fields, repeatable: true });
     }
   }
 

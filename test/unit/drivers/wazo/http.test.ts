@@ -53,7 +53,11 @@ describe("retries", () => {
     t.scope.get(`${CONFD}/users/${U1}`).reply(503, ["busy"], { "Retry-After": "1" });
     t.scope.get(`${CONFD}/users/${U1}`).reply(200, wazoUser());
     expect(await get(t)).toMatchObject({ uuid: U1 });
-    expect(t.sleeps).toEqual([2000, 1000]);
+    // The 429 paused the whole site for 2 s (the shared throttle): the 503's 1 s wait ends within that pause.
+    expect(t.sleeps[0]).toBe(2000);
+    expect(t.sleeps[1]).toBeGreaterThanOrEqual(1000);
+    expect(t.sleeps[1]).toBeLessThanOrEqual(2000);
+    expect(t.driver.wazo.http.throttle?.stats().rateLimited).toBeGreaterThanOrEqual(1);
   });
 
   it("out of retries, a 429 or 503 is a PbxRateLimitError with the wait Wazo asked for", async () => {
@@ -66,6 +70,25 @@ describe("retries", () => {
       expect(t.sleeps).toEqual([3000, 3000]);
       expect(t.scope.isDone()).toBe(true);
     }
+  });
+
+  it("a POST that may have landed is not sent again without a look-up (no idempotency keys in Wazo); a 429 is", async () => {
+    const t = testWazo();
+    t.scope.post(`${CONFD}/lines`).reply(500, ["Unexpected error"]);
+    const e = (await rejectionOf(t.driver.wazo.http.request({ method: "POST", path: "/lines", body: { context: "x" } }))) as PbxApiError;
+    expect(e.status).toBe(500);
+    expect(t.calls).toHaveLength(1);
+    const r = testWazo();
+    r.scope.post(`${CONFD}/lines`).reply(429, ["slow down"], { "Retry-After": "1" });
+    r.scope.post(`${CONFD}/lines`).reply(201, { id: 7 });
+    expect(await r.driver.wazo.http.request({ method: "POST", path: "/lines", body: { context: "x" } })).toEqual({ id: 7 });
+  });
+
+  it("out of budget, the error says what the retries spent", async () => {
+    const t = testWazo({}, { retry: { retries: 2 } });
+    t.scope.get(`${CONFD}/users/${U1}`).times(3).reply(500, ["boom"]);
+    const e = await rejectionOf(get(t));
+    expect(e.message).toMatch(/gave up after 3 attempts/);
   });
 
   it("400, 401, 404 are not retried", async () => {

@@ -44,7 +44,9 @@ export function describeMachine(pulumiBin: string, repoRoot: string): MachineInf
 function commitOf(run: (cmd: string, args: string[], cwd?: string) => string, repoRoot: string): string {
   const head = run("git", ["rev-parse", "--short", "HEAD"], repoRoot);
   const dirty = run("git", ["status", "--porcelain", "--", "index.ts", "provider", "sdk", "emulator", "bench"], repoRoot);
-  return dirty && dirty !== "unknown" ? `${head} + uncommitted changes` : head;
+  if (!dirty || dirty === "unknown") return head;
+  const files = dirty.split("\n").map((l) => l.slice(3).trim()).filter(Boolean);
+  return `${head} + uncommitted changes (${files.join(", ")})`;
 }
 
 /** Machine-wide CPU counters (/proc/stat), to tell how busy the whole machine was over an interval. */

@@ -34,15 +34,18 @@ afterAll(async () => {
 const count = async (path: string) => (await d.wazo.http.request<{ total: number }>({ method: "GET", path })).total;
 
 test("all five kinds converge, conflicts are found, and delete leaves nothing behind", async () => {
-  const alice = await d.users.create({ extension: "1001", firstName: "Alice", lastName: "Martin", email: "alice@example.com", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 } }, { ownerMark: "pulumi-pbx:000000000000000000000001" });
-  expect(alice).toMatchObject({ extension: "1001", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 } });
+  const alice = await d.users.create({ extension: "1001", firstName: "Alice", lastName: "Martin", email: "alice@example.com", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 }, portal: { username: "alice", password: "portal-pass-1" } }, { ownerMark: "pulumi-pbx:000000000000000000000001" });
+  expect(alice).toMatchObject({ extension: "1001", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 }, portal: { username: "alice", passwordSet: true } });
   expect(alice.sipPassword).toMatch(/^[A-Za-z0-9]{20}$/);
   expect(d.users.ownerMarkOf(await d.users.get(alice.id))).toBe("pulumi-pbx:000000000000000000000001");
   const bob = await d.users.create({ extension: "1002", firstName: "Bob", voicemail: { enabled: false } });
   expect(await rejectionOf(d.users.create({ extension: "1001", firstName: "X" }))).toBeInstanceOf(PbxConflictError);
 
-  const alice2 = await d.users.update(alice.id, { extension: "1011", firstName: "Alicia", dnd: false, callRecording: "onDemand", voicemail: { pin: "1234", ringsBeforeVoicemail: 6 } } as never);
-  expect(alice2).toMatchObject({ extension: "1011", firstName: "Alicia", dnd: false, callRecording: "onDemand", voicemail: { enabled: true, pin: "1234", ringsBeforeVoicemail: 6 } });
+  const alice2 = await d.users.update(alice.id, { extension: "1011", firstName: "Alicia", dnd: false, callRecording: "onDemand", voicemail: { pin: "1234", ringsBeforeVoicemail: 6 }, portal: { username: "alicia", password: "portal-pass-2" } } as never);
+  expect(alice2).toMatchObject({ extension: "1011", firstName: "Alicia", dnd: false, callRecording: "onDemand", voicemail: { enabled: true, pin: "1234", ringsBeforeVoicemail: 6 }, portal: { username: "alicia", passwordSet: true } });
+  // The new portal password is the one wazo-auth takes.
+  const login = await fetch(`${emu.authUrl}/token`, { method: "POST", headers: { authorization: `Basic ${Buffer.from("alicia:portal-pass-2").toString("base64")}`, "content-type": "application/json" }, body: "{}" });
+  expect(login.status).toBe(200);
   expect((await d.users.find({ extension: "1011" }))?.id).toBe(alice.id);
   expect(await d.users.find({ extension: "1001" })).toBeUndefined();
 
@@ -55,6 +58,13 @@ test("all five kinds converge, conflicts are found, and delete leaves nothing be
   expect(d.incomingNumbers.ownerMarkOf?.(n)).toBe("pulumi-pbx:000000000000000000000002");
   expect(await rejectionOf(d.incomingNumbers.create({ number: "+3225550100" }))).toBeInstanceOf(PbxConflictError);
   expect((await d.incomingNumbers.update(n.id, { destination: { type: "voicemail", userId: alice.id } } as never)).destination).toEqual({ type: "voicemail", userId: alice.id });
+
+  // IVR and conference destinations are found by name.
+  await d.wazo.http.request({ method: "POST", path: "/ivr", body: { name: "Main menu", menu_sound: "menu" } });
+  await d.wazo.http.request({ method: "POST", path: "/conferences", body: { name: "Board" } });
+  expect((await d.incomingNumbers.update(n.id, { destination: { type: "dialPlan", name: "Main menu" } } as never)).destination).toEqual({ type: "dialPlan", name: "Main menu" });
+  expect((await d.incomingNumbers.update(n.id, { destination: { type: "conference", room: "Board" } } as never)).destination).toEqual({ type: "conference", room: "Board" });
+  expect((await rejectionOf(d.incomingNumbers.update(n.id, { destination: { type: "dialPlan", name: "Nope" } } as never))).message).toContain("no IVR named");
 
   const key = await d.functionKeys.create({ userId: alice.id, position: 1, type: "blf", targetUserId: bob.id, label: "Bob" });
   expect(key).toMatchObject({ type: "blf", targetUserId: bob.id, label: "Bob" });

@@ -312,9 +312,10 @@ export class WazoHttp {
     const retryAfterMs = parseRetryAfter(retryAfter);
     if (status === 401 || status === 403) {
       const site = this.options.site ? ` of site "${this.options.site}"` : "";
+      const acls = (req.service ?? "confd") === "auth" ? "wazo-auth ACLs (auth.users.*, auth.tenants.read)" : "confd ACLs (confd.#)";
       const fix = this.options.token
-        ? `check the Wazo token${site} (pbx:token / PBX_TOKEN, or pbx:sites.<site>.token): it is unknown, expired, or lacks the confd ACLs`
-        : `check the wazo-auth username and password${site} (pbx:username and pbx:password, or pbx:sites.<site>.username/password): wazo-auth refused them, or the user lacks the confd ACLs`;
+        ? `check the Wazo token${site} (pbx:token / PBX_TOKEN, or pbx:sites.<site>.token): it is unknown, expired, or lacks the ${acls}`
+        : `check the wazo-auth username and password${site} (pbx:username and pbx:password, or pbx:sites.<site>.username/password): wazo-auth refused them, or the user lacks the ${acls}`;
       return new PbxAuthError({ ...where, status, code: status === 401 ? "unauthorized" : "forbidden", detail: `${detail} (${fix})`, body });
     }
     if (status === 404) return new PbxNotFoundError({ ...where, status, code: "not_found", detail, body });

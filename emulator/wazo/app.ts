@@ -13,7 +13,7 @@ import crypto from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { installFaults } from "../faults";
 import { installGuard } from "../guard";
-import { FLASK_NOT_FOUND, unauthorized, WazoError, wazoErrorHandler } from "./errors";
+import { FLASK_NOT_FOUND_HTML, unauthorized, WazoError, wazoErrorHandler } from "./errors";
 import { authRoutes } from "./routes/auth";
 import { contextRoutes } from "./routes/contexts";
 import { funcKeyRoutes } from "./routes/funckeys";
@@ -104,7 +104,7 @@ export function createWazoApp(options: WazoEmulatorOptions = {}): FastifyInstanc
   }
 
   app.setErrorHandler(wazoErrorHandler);
-  app.setNotFoundHandler(async (_req, reply) => reply.status(404).send({ message: FLASK_NOT_FOUND }));
+  app.setNotFoundHandler(async (_req, reply) => reply.status(404).type("text/html; charset=utf-8").send(FLASK_NOT_FOUND_HTML));
 
   app.get("/healthz", { config: { auth: "public", api: false } }, async () => ({ status: "ok" }));
   app.get("/metrics", { config: { auth: "public", api: false } }, async () => state.metrics);

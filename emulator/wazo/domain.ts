@@ -130,7 +130,9 @@ export function updateExtension(c: Call, e: ExtensionRow, body: Partial<Extensio
   }
   checkExtenPattern(ctx, next.exten);
   if (ctx.tenant_uuid !== e.tenant_uuid) throw resourceError("different tenants", { current_tenant_uuid: e.tenant_uuid, context_tenant_uuid: ctx.tenant_uuid });
-  return c.state.store.put("extension", e.id, next);
+  const saved = c.state.store.put("extension", e.id, next);
+  for (const l of c.view.linesOfExtension(e.id)) fixLine(c, l.id);
+  return saved;
 }
 
 /** Delete an extension: refused while something holds it. */
@@ -207,13 +209,42 @@ export function createLine(c: Call, body: { context: string; provisioning_code?:
   return c.state.store.put("line", row.id, row);
 }
 
+/**
+ * xivo-dao `LineFixes.fix_caller_id`, run after associations and user edits:
+ * the SIP endpoint of a line with a user carries the user's caller ID as its
+ * `callerid` option, `"Name" <number>` (the number from the user's caller ID,
+ * else the line's extension). Seen on a running wazo-confd: the option
+ * appears in GET /endpoints/sip/{uuid} and the line's caller_id_name/num.
+ */
+export function fixLine(c: Call, lineId: number): void {
+  const line = c.state.store.get<LineRow>("line", lineId);
+  if (!line?.endpoint_sip_uuid) return;
+  const user = c.view.usersOfLine(line.id)[0];
+  const sip = c.state.store.get<EndpointSipRow>("endpointSip", line.endpoint_sip_uuid);
+  if (!user || !sip) return;
+  const ext = line.extension_ids.length ? c.state.store.get<ExtensionRow>("extension", line.extension_ids[0]) : undefined;
+  const m = /^"(.*)"(?:\s+<(\+?\d+)>)?$/.exec(user.caller_id ?? "");
+  const name = m ? m[1] : (user.caller_id ?? "");
+  const num = m?.[2] ?? ext?.exten;
+  setCallerIdOption(c, sip, `"${name}"${num ? ` <${num}>` : ""}`);
+}
+
+/** Set (or replace in place) the endpoint's `callerid` option. */
+export function setCallerIdOption(c: Call, sip: EndpointSipRow, value: string | null): void {
+  const options = sip.endpoint_section_options.filter(([k]) => k !== "callerid" || value !== null).map(([k, v]) => [k, k === "callerid" ? (value as string) : v] as [string, string]);
+  if (value !== null && !options.some(([k]) => k === "callerid")) options.push(["callerid", value]);
+  c.state.store.put<EndpointSipRow>("endpointSip", sip.uuid, { ...sip, endpoint_section_options: options });
+}
+
 /** Line ↔ SIP endpoint (ValidateLineSIPAssociation). */
 export function associateLineEndpoint(c: Call, line: LineRow, sip: EndpointSipRow): LineRow {
   if (line.tenant_uuid !== sip.tenant_uuid) throw resourceError("different tenants", { line_tenant_uuid: line.tenant_uuid, endpoint_tenant_uuid: sip.tenant_uuid });
   if (line.endpoint_sip_uuid) throw resourceError("Line is associated with a Endpoint", { line_id: line.id, endpoint: "sip", endpoint_id: line.endpoint_sip_uuid });
   const other = c.view.lineOfEndpoint(sip.uuid);
   if (other) throw resourceError("Line is associated with a Endpoint", { line_id: other.id, endpoint: "sip", endpoint_uuid: sip.uuid });
-  return c.state.store.put<LineRow>("line", line.id, { ...line, endpoint_sip_uuid: sip.uuid });
+  const next = c.state.store.put<LineRow>("line", line.id, { ...line, endpoint_sip_uuid: sip.uuid });
+  fixLine(c, line.id);
+  return next;
 }
 
 /** Line ↔ extension (LineExtensionAssociationValidator). */
@@ -233,7 +264,9 @@ export function associateLineExtension(c: Call, line: LineRow, ext: ExtensionRow
     }
   }
   if (!isPattern(ext.exten) && !inRanges(ext.exten, ctx.user_ranges)) throw inputError(`Extension '${ext.exten}' is outside of range for context '${ext.context}'`);
-  return c.state.store.put<LineRow>("line", line.id, { ...line, extension_ids: [...line.extension_ids, ext.id] });
+  const next = c.state.store.put<LineRow>("line", line.id, { ...line, extension_ids: [...line.extension_ids, ext.id] });
+  fixLine(c, line.id);
+  return next;
 }
 
 /** User ↔ line (UserLineAssociationValidator). A user's first line is its main line. */
@@ -249,7 +282,9 @@ export function associateUserLine(c: Call, user: UserRow, line: LineRow): UserRo
       if (holder && holder.id !== user.id) throw resourceError("Line is associated with a Extension", { line_id: other.id, extension_id: ext });
     }
   }
-  return c.state.store.put<UserRow>("user", user.id, { ...user, line_ids: [...user.line_ids, line.id] });
+  const next = c.state.store.put<UserRow>("user", user.id, { ...user, line_ids: [...user.line_ids, line.id] });
+  fixLine(c, line.id);
+  return next;
 }
 
 /** Delete a line: its SIP endpoint goes with it (xivo-dao LinePersistor.delete); `recursive` also deletes its extensions. */
@@ -300,12 +335,13 @@ export function associateUserVoicemail(c: Call, user: UserRow, vm: VoicemailRow)
 
 /** The objects a destination points at must exist (in the caller's tenants). */
 export function checkDestination(c: Call, d: Destination): void {
-  const missing = (resource: string) => paramNotFound("actionarg1", resource, { actionarg1: String(d[`${resource.toLowerCase()}_id`] ?? "") });
-  if (d.type === "user" && !findUser(c, d.user_id as number)) throw paramNotFound("actionarg1", "User", { actionarg1: String(d.user_id) });
-  if (d.type === "group" && !findGroup(c, d.group_id as number)) throw paramNotFound("actionarg1", "Group", { actionarg1: String(d.group_id) });
+  // The id is shown as the integer the body gave (seen on a running wazo-confd: `('actionarg1': 999999)`).
+  const missing = (resource: string) => paramNotFound("actionarg1", resource, { actionarg1: d[`${resource.toLowerCase()}_id`] ?? null });
+  if (d.type === "user" && !findUser(c, d.user_id as number)) throw paramNotFound("actionarg1", "User", { actionarg1: d.user_id });
+  if (d.type === "group" && !findGroup(c, d.group_id as number)) throw paramNotFound("actionarg1", "Group", { actionarg1: d.group_id });
   if (d.type === "voicemail") {
     const v = c.state.store.get<VoicemailRow>("voicemail", d.voicemail_id as number);
-    if (!v || !c.visible.includes(v.tenant_uuid)) throw paramNotFound("actionarg1", "Voicemail", { actionarg1: String(d.voicemail_id) });
+    if (!v || !c.visible.includes(v.tenant_uuid)) throw paramNotFound("actionarg1", "Voicemail", { actionarg1: d.voicemail_id });
   }
   if (d.type === "ivr") {
     const i = c.state.store.get<{ tenant_uuid: string }>("ivr", d.ivr_id as number);
@@ -318,8 +354,8 @@ export function checkDestination(c: Call, d: Destination): void {
   // The emulator has no queues, outcalls, switchboards or custom applications: a reference to one is not found.
   if (d.type === "queue") throw missing("Queue");
   if (d.type === "outcall") throw missing("Outcall");
-  if (d.type === "switchboard") throw paramNotFound("actionarg1", "Switchboard", { actionarg1: String(d.switchboard_uuid) });
-  if (d.type === "application" && d.application === "custom") throw paramNotFound("actionarg1", "Application", { actionarg1: String(d.application_uuid) });
+  if (d.type === "switchboard") throw paramNotFound("actionarg1", "Switchboard", { actionarg1: d.switchboard_uuid });
+  if (d.type === "application" && d.application === "custom") throw paramNotFound("actionarg1", "Application", { actionarg1: d.application_uuid });
 }
 
 /** A destination as stored: the fields of its type with nulls for optional ones left out. */

@@ -26,6 +26,9 @@ export class WazoError extends Error {
 /** Flask's answer for a URL no route matches (also a path parameter of the wrong type, e.g. `/lines/abc`). */
 export const FLASK_NOT_FOUND = "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.";
 
+/** Werkzeug's HTML page for a 404: what confd answers when no route matches (seen on a running wazo-confd). */
+export const FLASK_NOT_FOUND_HTML = `<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>${FLASK_NOT_FOUND}</p>\n`;
+
 /** `Resource Not Found - <Resource> was not found (<metadata>)`, 404. */
 export function notFound(resource: string, metadata: Record<string, unknown>): WazoError {
   return new WazoError(404, [wazoMessage("Resource Not Found", `${resource} was not found`, metadata)]);
@@ -105,6 +108,6 @@ export function wazoErrorHandler(err: FastifyError | Error, req: FastifyRequest,
   for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
   const service = req.routeOptions.config?.service ?? "confd";
   if (service === "auth") void reply.status(status).send(authBody(status, messages[0], req.routeOptions.url));
-  else if (status === 404 && messages[0] === FLASK_NOT_FOUND) void reply.status(404).send({ message: FLASK_NOT_FOUND });
+  else if (status === 404 && messages[0] === FLASK_NOT_FOUND) void reply.status(404).type("text/html; charset=utf-8").send(FLASK_NOT_FOUND_HTML);
   else void reply.status(status).send(messages);
 }

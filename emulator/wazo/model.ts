@@ -64,6 +64,8 @@ export interface ContextRow {
 }
 
 export interface FuncKeyRow {
+  /** The key's own id (confd numbers function keys). */
+  id: number;
   blf: boolean;
   label: string | null;
   destination: Destination;
@@ -367,7 +369,7 @@ export class View {
       const g = this.store.get<GroupRow>("group", d.group_id as number);
       if (g) Object.assign(d, { group_label: g.label, group_name: g.name });
     }
-    return { inherited: false, blf: fk.blf, label: fk.label, destination: d };
+    return { id: fk.id, inherited: false, blf: fk.blf, label: fk.label, destination: d };
   }
 
   user(u: UserRow) {
@@ -381,24 +383,13 @@ export class View {
         u.call_record_outgoing_external_enabled && u.call_record_outgoing_internal_enabled && u.call_record_incoming_external_enabled && u.call_record_incoming_internal_enabled,
       country: null,
       created_at,
+      // Each line as GET /lines/{id} shows it (seen on a running wazo-confd).
       lines: line_ids
         .map((id) => this.store.get<LineRow>("line", id))
         .filter((l): l is LineRow => !!l)
-        .map((l) => {
-          const sip = l.endpoint_sip_uuid ? this.store.get<EndpointSipRow>("endpointSip", l.endpoint_sip_uuid) : undefined;
-          const username = sip?.auth_section_options.find(([k]) => k === "username")?.[1];
-          return {
-            id: l.id,
-            name: sip?.name ?? null,
-            endpoint_sip: sip ? { uuid: sip.uuid, label: sip.label, name: sip.name, auth_section_options: username !== undefined ? [["username", username]] : [], links: link(this.base, "endpoint_sip", `endpoints/sip/${sip.uuid}`) } : null,
-            endpoint_sccp: null,
-            endpoint_custom: null,
-            extensions: this.refs(l.extension_ids),
-            links: link(this.base, "lines", `lines/${l.id}`),
-          };
-        }),
+        .map((l) => this.line(l)),
       voicemail: vm ? { id: vm.id, name: vm.name, links: link(this.base, "voicemails", `voicemails/${vm.id}`) } : null,
-      groups: this.groupsOfUser(u.uuid).map((g) => ({ uuid: g.uuid, id: g.id, name: g.name, label: g.label, links: link(this.base, "groups", `groups/${g.uuid}`) })),
+      groups: this.groupsOfUser(u.uuid).map((g) => ({ uuid: g.uuid, id: g.id, name: g.name, links: link(this.base, "groups", `groups/${g.uuid}`) })),
       incalls: this.incallsToUser(u.id).map((i) => ({ id: i.id, extensions: this.refs(i.extension_ids), links: link(this.base, "incalls", `incalls/${i.id}`) })),
       forwards: this.forwards({ ...u, forwards } as UserRow),
       fallbacks: this.fallbacks({ ...u, fallbacks } as UserRow),
@@ -413,24 +404,35 @@ export class View {
     };
   }
 
+  /** The caller ID a line shows: its SIP endpoint's `callerid` option (`"Name" <num>`) when it has one. */
+  lineCallerId(l: LineRow, sip: EndpointSipRow | undefined): { name: string | null; num: string | null } {
+    if (!sip) return { name: l.caller_id_name, num: l.caller_id_num };
+    const opt = sip.endpoint_section_options.find(([k]) => k === "callerid")?.[1];
+    if (opt === undefined) return { name: null, num: null };
+    const m = /^"(.*)"(?: <(\+?\d+)>)?$/.exec(opt);
+    return m ? { name: m[1], num: m[2] ?? null } : { name: opt, num: null };
+  }
+
   line(l: LineRow) {
     const sip = l.endpoint_sip_uuid ? this.store.get<EndpointSipRow>("endpointSip", l.endpoint_sip_uuid) : undefined;
+    const username = sip?.auth_section_options.find(([k]) => k === "username")?.[1];
+    const cid = this.lineCallerId(l, sip);
     return {
       id: l.id,
       tenant_uuid: l.tenant_uuid,
       name: sip?.name ?? null,
       protocol: sip ? "sip" : null,
+      device_id: null,
+      device_slot: l.position,
+      provisioning_extension: l.provisioning_code,
       context: l.context,
       provisioning_code: l.provisioning_code,
-      provisioning_extension: l.provisioning_code,
       position: l.position,
-      device_slot: l.position,
-      caller_id_name: l.caller_id_name,
-      caller_id_num: l.caller_id_num,
+      caller_id_name: cid.name,
+      caller_id_num: cid.num,
       registrar: l.registrar,
-      device_id: null,
       application: null,
-      endpoint_sip: sip ? { uuid: sip.uuid, label: sip.label, name: sip.name, links: link(this.base, "endpoint_sip", `endpoints/sip/${sip.uuid}`) } : null,
+      endpoint_sip: sip ? { uuid: sip.uuid, label: sip.label, name: sip.name, auth_section_options: username !== undefined ? [["username", username]] : [], links: link(this.base, "endpoint_sip", `endpoints/sip/${sip.uuid}`) } : null,
       endpoint_sccp: null,
       endpoint_custom: null,
       extensions: this.refs(l.extension_ids),

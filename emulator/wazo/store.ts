@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS wazo_settings (
 `;
 
 /** The kinds of object the emulator keeps. */
-export type Kind = "tenant" | "authUser" | "token" | "context" | "user" | "line" | "endpointSip" | "extension" | "voicemail" | "incall" | "group" | "ivr" | "conference";
+export type Kind = "tenant" | "authUser" | "token" | "context" | "user" | "line" | "endpointSip" | "extension" | "voicemail" | "incall" | "group" | "ivr" | "conference" | "funckey";
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === "object" && !Object.isFrozen(o)) {

@@ -27,7 +27,7 @@ function checkKey(c: Call, key: { blf?: boolean; label?: string | null; destinat
   const absent: Record<string, [string, string]> = { agent: ["agent_id", "Agent"], conference: ["conference_id", "Conference"], paging: ["paging_id", "Paging"], queue: ["queue_id", "Queue"], parking: ["parking_lot_id", "ParkingLot"], park_position: ["parking_lot_id", "ParkingLot"], bsfilter: ["filter_member_id", "FilterMember"] };
   const a = absent[d.type];
   if (a) throw paramNotFound(a[0], a[1], { [a[0]]: d[a[0]] });
-  return { blf: key.blf ?? true, label: key.label ?? null, destination: Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as Destination };
+  return { id: c.state.store.nextId("funckey"), blf: key.blf ?? true, label: key.label ?? null, destination: Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as Destination };
 }
 
 function destinationKey(d: Destination): string {

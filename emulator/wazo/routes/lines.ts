@@ -12,7 +12,9 @@ import {
   createExtension,
   deleteExtension,
   deleteLine,
+  fixLine,
   getContext,
+  setCallerIdOption,
   getEndpointSip,
   getExtension,
   getLine,
@@ -67,6 +69,15 @@ export function lineRoutes(app: FastifyInstance, state: WazoState): void {
     const next = { ...line };
     for (const k of ["context", "provisioning_code", "position", "caller_id_name", "caller_id_num", "registrar"] as const) if (b[k] !== undefined) (next as Record<string, unknown>)[k] = b[k];
     c.state.store.put("line", line.id, next);
+    // A SIP line keeps its caller ID in its endpoint's `callerid` option; a line with a user gets the user's back (LineFixes).
+    const sip = line.endpoint_sip_uuid ? c.state.store.get<EndpointSipRow>("endpointSip", line.endpoint_sip_uuid) : undefined;
+    if (sip && (b.caller_id_name !== undefined || b.caller_id_num !== undefined)) {
+      const cur = c.view.lineCallerId(line, sip);
+      const name = b.caller_id_name !== undefined ? b.caller_id_name : cur.name;
+      const num = b.caller_id_num !== undefined ? b.caller_id_num : cur.num;
+      setCallerIdOption(c, sip, name === null ? null : `"${name}"${num ? ` <${num}>` : ""}`);
+    }
+    fixLine(c, line.id);
     return { status: 204 };
   });
   serve(app, state, "deleteLine", (c) => {
@@ -102,6 +113,7 @@ export function lineRoutes(app: FastifyInstance, state: WazoState): void {
     const ext = getExtension(c, c.params.extension_id);
     if (!line.extension_ids.includes(ext.id)) throw resourceError("Line is not associated with Extension", { line_id: line.id, extension_id: ext.id });
     c.state.store.put<LineRow>("line", line.id, { ...line, extension_ids: line.extension_ids.filter((id) => id !== ext.id) });
+    fixLine(c, line.id);
     return { status: 204 };
   });
   serve(app, state, "createLineExtension", (c) => {

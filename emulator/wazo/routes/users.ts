@@ -7,7 +7,7 @@
  */
 import crypto from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { associateLineEndpoint, associateLineExtension, associateUserLine, associateUserVoicemail, createEndpointSip, createExtension, createLine, createVoicemail, deleteLine, getGroup, getLine, getUser, getVoicemail, stripUndefined } from "../domain";
+import { fixLine, associateLineEndpoint, associateLineExtension, associateUserLine, associateUserVoicemail, createEndpointSip, createExtension, createLine, createVoicemail, deleteLine, getGroup, getLine, getUser, getVoicemail, stripUndefined } from "../domain";
 import { resourceError } from "../errors";
 import { list, listTenants, serve, type Call } from "../http";
 import { USER_FIELD_DEFAULTS, type AuthUserRow, type EndpointSipRow, type ExtensionRow, type GroupRow, type IncallRow, type LineRow, type UserRow, type VoicemailRow } from "../model";
@@ -103,7 +103,8 @@ export function insertUser(c: Call, b: Record<string, unknown> & { firstname: st
     uuid: crypto.randomUUID(),
     tenant_uuid: c.tenant,
     firstname: b.firstname,
-    created_at: new Date().toISOString(),
+    // Python's isoformat of a naive UTC datetime, as confd prints it: microseconds, no zone.
+    created_at: new Date().toISOString().replace("Z", "000"),
     line_ids: [],
     voicemail_id: null,
     services: { dnd: false, incallfilter: false },
@@ -207,6 +208,8 @@ export function userRoutes(app: FastifyInstance, state: WazoState): void {
     const next: UserRow = { ...user, ...userFields(c.body as Record<string, unknown>) };
     checkUser(c, next);
     c.state.store.put("user", user.id, next);
+    // UserFixes: the user's lines follow its caller ID.
+    for (const id of next.line_ids) fixLine(c, id);
     // "If the firstname or the lastname is modified, the name of associated voicemail is also updated."
     if ((next.firstname !== user.firstname || next.lastname !== user.lastname) && next.voicemail_id !== null) {
       const vm = c.state.store.get<VoicemailRow>("voicemail", next.voicemail_id);

@@ -51,8 +51,10 @@ export function voicemailRoutes(app: FastifyInstance, state: WazoState): void {
   serve(app, state, "createUserVoicemail", (c) => {
     const u = getUser(c, c.params.user_id);
     const v = createVoicemail(c, c.body);
+    // confd answers the voicemail as created, before the association: no users yet (seen on a running wazo-confd).
+    const body = c.view.voicemail(v);
     associateUserVoicemail(c, u, v);
-    return { status: 201, body: c.view.voicemail(c.state.store.get<VoicemailRow>("voicemail", v.id)!), headers: { location: `${c.view.base}/api/confd/1.1/voicemails/${v.id}` } };
+    return { status: 201, body, headers: { location: `${c.view.base}/api/confd/1.1/voicemails/${v.id}` } };
   });
   serve(app, state, "associateUserVoicemail", (c) => {
     associateUserVoicemail(c, getUser(c, c.params.user_id), getVoicemail(c, c.params.voicemail_id));

@@ -103,7 +103,8 @@ describe("access to confd", () => {
   test("unknown URLs answer 404 as Flask does", async () => {
     const r = await w.call("GET", "/nothing-here");
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ message: expect.stringContaining("not found on the server") });
+    expect(r.body).toEqual(expect.stringContaining("<title>404 Not Found</title>"));
+    expect(r.headers["content-type"]).toMatch(/^text\/html/);
     expect((await w.call("GET", "/lines/abc")).status).toBe(404);
   });
 });

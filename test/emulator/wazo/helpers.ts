@@ -49,7 +49,7 @@ export function client(emu: RunningWazoEmulator, service: "confd" | "auth", toke
       }
     }
     const m = matchOperation(method, full);
-    const noRoute = res.status === 404 && typeof parsed === "object" && parsed !== null && "message" in parsed; // Flask: no route (e.g. a path parameter of the wrong type)
+    const noRoute = res.status === 404 && typeof parsed === "string" && parsed.includes("404 Not Found"); // Flask: no route (e.g. a path parameter of the wrong type)
     if (m && !noRoute && res.status !== 401 && res.status < 500) {
       let s = seen.get(m.operation.id);
       if (!s) seen.set(m.operation.id, (s = new Set()));

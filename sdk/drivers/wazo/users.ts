@@ -28,7 +28,7 @@
  * moves the ring count.
  */
 import { randomBytes } from "crypto";
-import { PbxApiError, PbxConflictError, PbxNotFoundError } from "../../errors";
+import { PbxConflictError, PbxNotFoundError } from "../../errors";
 import { computeUserTags, UserCreateSchema, UserUpdateSchema, type UserCreateParsed, type UserUpdateParsed } from "../../schemas/user";
 import type { CreateOptions, KindDriver, UserInput, UserModel } from "../driver";
 import { SECONDS_PER_RING } from "./capabilities";
@@ -476,9 +476,4 @@ function voicemailBody(u: UserCreateParsed, context: string): Record<string, unk
     ...(u.voicemail.pin ? { password: u.voicemail.pin } : {}),
     ...(u.email ? { email: u.email } : {}),
   };
-}
-
-/** Thrown errors are typed; anything else is a bug worth seeing. */
-export function isPbxError(e: unknown): e is PbxApiError {
-  return e instanceof PbxApiError;
 }

@@ -17,6 +17,13 @@ function checkText(text: unknown, field: string): void {
   if (typeof text === "string" && INVALID.test(text)) throw inputError(`field '${field}': wrong type. Should be a string without special characters (\\n \\r \\t ;)`, { [field]: text });
 }
 
+/** Keys that may supervise (TemplateService._adjust_blfs): any other key is stored with blf off, whatever was asked. */
+const DESTINATION_BLFS = new Set(["agent", "bsfilter", "conference", "custom", "forward", "groupmember", "park_position", "user"]);
+const SERVICE_BLFS = new Set(["callrecord", "enablednd", "enablevm", "incallfilter"]);
+function blfAllowed(d: Destination): boolean {
+  return d.type === "service" ? SERVICE_BLFS.has(String(d.service)) : DESTINATION_BLFS.has(d.type);
+}
+
 function checkKey(c: Call, key: { blf?: boolean; label?: string | null; destination: Destination }): FuncKeyRow {
   checkText(key.label, "label");
   const d = key.destination;
@@ -27,7 +34,10 @@ function checkKey(c: Call, key: { blf?: boolean; label?: string | null; destinat
   const absent: Record<string, [string, string]> = { agent: ["agent_id", "Agent"], conference: ["conference_id", "Conference"], paging: ["paging_id", "Paging"], queue: ["queue_id", "Queue"], parking: ["parking_lot_id", "ParkingLot"], park_position: ["parking_lot_id", "ParkingLot"], bsfilter: ["filter_member_id", "FilterMember"] };
   const a = absent[d.type];
   if (a) throw paramNotFound(a[0], a[1], { [a[0]]: d[a[0]] });
-  return { id: c.state.store.nextId("funckey"), blf: key.blf ?? true, label: key.label ?? null, destination: Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as Destination };
+  const destination = Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as Destination;
+  // A forward key's exten is dumped as null when there is none.
+  if (destination.type === "forward" && destination.exten === undefined) destination.exten = null;
+  return { id: c.state.store.nextId("funckey"), blf: blfAllowed(destination) ? (key.blf ?? true) : false, label: key.label ?? null, destination };
 }
 
 function destinationKey(d: Destination): string {
@@ -79,7 +89,7 @@ export function funcKeyRoutes(app: FastifyInstance, state: WazoState): void {
   serve(app, state, "deleteUserFuncKey", (c) => {
     const u = getUser(c, c.params.user_id);
     const pos = String(Number(c.params.position));
-    if (!u.funckeys[pos]) throw notFound("FuncKey", { template_id: u.id, position: Number(pos) });
+    if (!u.funckeys[pos]) throw notFound("FuncKey", { resource: "FuncKey", position: Number(pos), template_id: u.id });
     const keys = { ...u.funckeys };
     delete keys[pos];
     c.state.store.put<UserRow>("user", u.id, { ...u, funckeys: keys });

@@ -7,11 +7,12 @@
  */
 import { parse } from "csv-parse/sync";
 import type { FastifyInstance } from "fastify";
-import { OPERATION_BY_ID, parseBody, formatInputErrors } from "../../../sdk/drivers/wazo/spec";
+import crypto from "node:crypto";
+import { OPERATION_BY_ID, parseBody, pyRepr } from "../../../sdk/drivers/wazo/spec";
 import { associateUserLine, associateUserVoicemail, createExtension, createVoicemail, getContext } from "../domain";
 import { WazoError } from "../errors";
 import { serve, type Call } from "../http";
-import type { IncallRow } from "../model";
+import type { IncallRow, VoicemailRow } from "../model";
 import { hashPassword, type WazoState } from "../state";
 import { createLineWithParts, insertUser } from "./users";
 
@@ -36,14 +37,21 @@ function cell(row: Record<string, string>, col: string): unknown {
   return v;
 }
 
+function randomLower(n: number): string {
+  return Array.from(crypto.randomBytes(n), (b) => "abcdefghijklmnopqrstuvwxyz"[b % 26]).join("");
+}
+
 function importRow(c: Call, row: Record<string, string>): Record<string, unknown> {
+  // csvparse.py: a column present in the header but empty is None (so an empty firstname is "Field may not be null.").
   const userBody: Record<string, unknown> = {};
   for (const col of USER_COLUMNS) {
+    if (!(col in row)) continue;
     const v = cell(row, col);
-    if (v !== undefined) userBody[col] = v;
+    userBody[col] = v === undefined ? null : v;
   }
   const parsed = parseBody(OPERATION_BY_ID.createUser, userBody);
-  if (!parsed.ok) throw new RowError(formatInputErrors(parsed.errors).join("; "));
+  // The row's message is marshmallow's error dictionary as Python prints it: `{'firstname': ['Field may not be null.']}`.
+  if (!parsed.ok) throw new RowError(pyRepr(parsed.errors));
   // The row's user is made as POST /users makes one (same rules and defaults).
   let user = insertUser(c, parsed.value as Record<string, unknown> & { firstname: string });
   const ids: Record<string, unknown> = { user_id: user.id, user_uuid: user.uuid };
@@ -54,28 +62,27 @@ function importRow(c: Call, row: Record<string, string>): Record<string, unknown
   if (protocol) {
     if (protocol !== "sip" && protocol !== "webrtc") throw new RowError(`Input Error - line_protocol: the emulator makes SIP lines only, not '${protocol}'`);
     if (!context) throw new RowError("Input Error - missing parameters: context");
-    const auth: [string, string][] = [];
-    const sipUser = cell(row, "sip_username") as string | undefined;
-    const sipSecret = cell(row, "sip_secret") as string | undefined;
-    if (sipUser) auth.push(["username", sipUser]);
-    if (sipSecret) auth.push(["password", sipSecret]);
-    const { line, extensions } = createLineWithParts(c, { context, endpoint_sip: { auth_section_options: auth }, extensions: exten ? [{ exten, context }] : [] }, { reuseExtensions: false });
+    // SipCreator: the endpoint is named after its username; username and password are made up when missing.
+    const sipUser = (cell(row, "sip_username") as string | undefined) || randomLower(8);
+    const sipSecret = (cell(row, "sip_secret") as string | undefined) || randomLower(8);
+    const auth: [string, string][] = [["username", sipUser], ["password", sipSecret]];
+    const { line, extensions } = createLineWithParts(c, { context, endpoint_sip: { name: sipUser, auth_section_options: auth }, extensions: exten ? [{ exten, context }] : [] }, { reuseExtensions: false });
     user = associateUserLine(c, user, line);
     Object.assign(ids, { line_id: line.id, sip_uuid: line.endpoint_sip_uuid, extension_id: extensions[0]?.id ?? null });
   }
 
   const vmNumber = cell(row, "voicemail_number") as string | undefined;
-  if (vmNumber) {
-    const vm = createVoicemail(c, {
-      name: (cell(row, "voicemail_name") as string | undefined) ?? (user.lastname ? `${user.firstname} ${user.lastname}` : user.firstname),
-      number: vmNumber,
-      context: (cell(row, "voicemail_context") as string | undefined) ?? context ?? "",
-      password: (cell(row, "voicemail_password") as string | undefined) ?? null,
-      email: (cell(row, "voicemail_email") as string | undefined) ?? null,
-      attach_audio: (cell(row, "voicemail_attach_audio") as boolean | undefined) ?? null,
-      delete_messages: (cell(row, "voicemail_delete_messages") as boolean | undefined) ?? false,
-      ask_password: (cell(row, "voicemail_ask_password") as boolean | undefined) ?? true,
-    });
+  const vmContext = cell(row, "voicemail_context") as string | undefined;
+  if (vmNumber || vmContext) {
+    // VoicemailCreator reads the voicemail columns with the voicemail schema: name, number and context are required.
+    const vmBody: Record<string, unknown> = {};
+    for (const [col, field] of [["voicemail_name", "name"], ["voicemail_number", "number"], ["voicemail_context", "context"], ["voicemail_password", "password"], ["voicemail_email", "email"], ["voicemail_attach_audio", "attach_audio"], ["voicemail_delete_messages", "delete_messages"], ["voicemail_ask_password", "ask_password"]] as const) {
+      const v = cell(row, col);
+      if (v !== undefined) vmBody[field] = v;
+    }
+    const vmParsed = parseBody(OPERATION_BY_ID.createVoicemail, vmBody);
+    if (!vmParsed.ok) throw new RowError(pyRepr(vmParsed.errors));
+    const vm = createVoicemail(c, vmParsed.value as VoicemailRow);
     user = associateUserVoicemail(c, user, vm);
     ids.voicemail_id = vm.id;
   }

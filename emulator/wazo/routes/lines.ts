@@ -56,8 +56,7 @@ export function lineRoutes(app: FastifyInstance, state: WazoState): void {
   });
   serve(app, state, "getLine", (c) => ({ status: 200, body: c.view.line(getLine(c, c.params.line_id)) }));
   serve(app, state, "createLine", (c) => {
-    const { line, extensions } = createLineWithParts(c, c.body);
-    return { status: 201, body: { ...c.view.line(c.state.store.get<LineRow>("line", line.id)!), extensions: extensions.map((e) => c.view.extension(e)) } };
+    return { status: 201, body: createLineWithParts(c, c.body).response };
   });
   serve(app, state, "updateLine", (c) => {
     const line = getLine(c, c.params.line_id);

@@ -43,28 +43,39 @@ function fullname(u: { firstname: string; lastname: string | null }): string {
   return u.lastname ? `${u.firstname} ${u.lastname}` : u.firstname;
 }
 
-/** POST /lines and each line of POST /users: the line, its SIP endpoint, its extensions (created or reused). */
-export function createLineWithParts(c: Call, body: Record<string, unknown>, options: { reuseExtensions?: boolean } = {}): { line: LineRow; extensions: ExtensionRow[] } {
+/**
+ * POST /lines and each line of POST /users: the line, its SIP endpoint, its
+ * extensions (created or reused). `response` is what confd answers for it
+ * (LineMiddleWare.create, seen on a running wazo-confd): the line as it
+ * stands before any user is associated, its endpoint in full, and each
+ * extension as it was when created (no lines yet).
+ */
+export function createLineWithParts(c: Call, body: Record<string, unknown>, options: { reuseExtensions?: boolean } = {}): { line: LineRow; extensions: ExtensionRow[]; response: Record<string, unknown> } {
   const { endpoint_sip, extensions, ...lineFields } = body as { endpoint_sip?: Partial<EndpointSipRow>; extensions?: { exten: string; context?: string }[]; context: string };
   let line = createLine(c, lineFields);
+  let sipView: unknown = null;
   if (endpoint_sip) {
     // Like confd's LineSchema: the endpoint gets the line's context unless it names one.
     const options = [...(endpoint_sip.endpoint_section_options ?? [])] as [string, string][];
     if (!options.some(([k]) => k === "context")) options.push(["context", line.context]);
     const sip = createEndpointSip(c, { ...endpoint_sip, endpoint_section_options: options }, line.tenant_uuid);
+    sipView = { ...c.view.endpointSip(sip), line: null };
     line = associateLineEndpoint(c, line, sip);
   }
   const made: ExtensionRow[] = [];
+  const extViews: unknown[] = [];
   for (const e of extensions ?? []) {
     const context = e.context ?? line.context;
     const existing = c.state.store.all<ExtensionRow>("extension").find((x) => x.exten === e.exten && x.context === context);
     // LineMiddleWare.create_or_get: an exten that exists in the context is reused, not refused.
     const reuse = options.reuseExtensions !== false && existing && c.visible.includes(existing.tenant_uuid);
     const ext = reuse ? existing : createExtension(c, { ...e, context });
+    extViews.push(c.view.extension(ext));
     line = associateLineExtension(c, line, ext);
     made.push(ext);
   }
-  return { line, extensions: made };
+  const response = { ...c.view.line(c.state.store.get<LineRow>("line", line.id)!), endpoint_sip: sipView, extensions: extViews };
+  return { line, extensions: made, response };
 }
 
 function authView(a: AuthUserRow) {
@@ -163,9 +174,9 @@ export function userRoutes(app: FastifyInstance, state: WazoState): void {
 
     const lines: unknown[] = [];
     for (const lineBody of (b.lines as Record<string, unknown>[] | undefined) ?? []) {
-      const { line, extensions } = createLineWithParts(c, lineBody);
+      const { line, response } = createLineWithParts(c, lineBody);
       user = associateUserLine(c, getUser(c, String(user.id)), line);
-      lines.push({ ...c.view.line(line), extensions: extensions.map((e) => c.view.extension(e)) });
+      lines.push(response);
     }
 
     const groups = (b.groups as { uuid: string }[] | undefined) ?? [];

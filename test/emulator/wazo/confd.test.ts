@@ -421,10 +421,10 @@ describe("contexts", () => {
 });
 
 describe("user import", () => {
-  const header = "firstname,lastname,email,exten,context,line_protocol,sip_username,sip_secret,voicemail_number,voicemail_context,voicemail_password,incall_exten,incall_context,username,password";
+  const header = "firstname,lastname,email,exten,context,line_protocol,sip_username,sip_secret,voicemail_name,voicemail_number,voicemail_context,voicemail_password,incall_exten,incall_context,username,password";
 
   test("a good file creates users with lines, voicemails, incalls and logins", async () => {
-    const csv = `${header}\nAlice,Martin,alice@example.com,1001,${w.internal},sip,alice,pw-alice,1001,${w.internal},4821,3225550101,${w.incall},alice,alice-pass\nBob,Baker,,1002,${w.internal},sip,bob,pw-bob,,,,,,,\n`;
+    const csv = `${header}\nAlice,Martin,alice@example.com,1001,${w.internal},sip,alice,pw-alice,Alice,1001,${w.internal},4821,3225550101,${w.incall},alice,alice-pass\nBob,Baker,,1002,${w.internal},sip,bob,pw-bob,,,,,,,,\n`;
     const r = await w.call("POST", "/users/import", csv);
     expect(r.status).toBe(201);
     expect(r.body.created).toHaveLength(2);
@@ -435,12 +435,13 @@ describe("user import", () => {
   });
 
   test("a bad row: 400 with an error per bad row, and nothing is kept", async () => {
-    const csv = `${header}\nAlice,Martin,,1001,${w.internal},sip,,,,,,,,,\n,NoFirstname,,1002,${w.internal},sip,,,,,,,,,\nCarol,Twin,,1001,${w.internal},sip,,,,,,,,,\n`;
+    const csv = `${header}\nAlice,Martin,,1001,${w.internal},sip,,,,,,,,,,\n,NoFirstname,,1002,${w.internal},sip,,,,,,,,,,\nCarol,Twin,,1001,${w.internal},sip,,,,,,,,,,\nDan,NoVmName,,1003,${w.internal},sip,,,,1003,${w.internal},,,,,\n`;
     const r = await w.call("POST", "/users/import", csv);
     expect(r.status).toBe(400);
-    expect(r.body.errors.map((e: { details: { row_number: number } }) => e.details.row_number)).toEqual([2, 3]);
-    expect(r.body.errors[0].message).toContain("firstname");
+    expect(r.body.errors.map((e: { details: { row_number: number } }) => e.details.row_number)).toEqual([2, 3, 4]);
+    expect(r.body.errors[0].message).toBe("{'firstname': ['Field may not be null.']}");
     expect(r.body.errors[1].message).toContain("Extension already exists");
+    expect(r.body.errors[2].message).toBe("{'name': ['Missing data for required field.']}");
     expect((await w.call("GET", "/users")).body.total).toBe(0);
     expect((await w.call("GET", "/extensions")).body.total).toBe(0);
   });

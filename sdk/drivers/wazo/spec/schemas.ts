@@ -521,7 +521,12 @@ const groupShape = {
   ignore_forward: strictBool(),
   max_calls: int({ min: 0 }).nullable(),
 };
-export const groupCreateBody = body(optionalExcept(groupShape, ["label"]));
+/** Deprecated since 21.04 but still read: a `name` without `label` becomes the label (GroupSchema.copy_name_to_label). */
+function nameToLabel(v: unknown): unknown {
+  if (v && typeof v === "object" && !Array.isArray(v) && !("label" in v) && "name" in v) return { ...(v as Record<string, unknown>), label: (v as { name: unknown }).name };
+  return v;
+}
+export const groupCreateBody = z.preprocess(nameToLabel, body(optionalExcept(groupShape, ["label"])));
 export const groupUpdateBody = body(allOptional(groupShape));
 export const groupMemberUsersBody = body({ users: list(nested({ uuid: str(), priority: int({ min: 0 }).optional() })) });
 export const groupResponse = loose({

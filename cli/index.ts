@@ -6,6 +6,7 @@
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { exitCodeOf, formatJson, formatMarkdown, formatTable, reportOf, StackDrift } from "./drift";
+import { registerExport } from "./export";
 import { mapLimit } from "./limit";
 import { auditStack, listStacks, pulumiCli } from "./pulumi";
 
@@ -101,6 +102,7 @@ export function program(): Command {
       if (opts.json && opts.markdown) cmd.error("error: --json and --markdown cannot be used together");
       process.exitCode = await drift(opts);
     });
+  registerExport(cmd); // `export`: cli/export/
   return cmd;
 }
 

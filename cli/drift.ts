@@ -96,6 +96,14 @@ interface PreviewStep {
 }
 
 /**
+ * Resources that run a deployment rather than stand for a PBX object. ApplyChanges
+ * digests the revisions of every pbx resource, so any change on the PBX, even to a
+ * field the program leaves alone, shows it as an update "known after apply": listing
+ * it would repeat the real drift, or invent some.
+ */
+const DEPLOYMENT_TYPES = new Set(["pbx:ApplyChanges", "pbx:ApplyGuard"]);
+
+/**
  * Inputs that are plumbing, not PBX fields: Pulumi's serialized provider, and the pbx
  * resources' `adopt` and `ownerMark` (how a create behaves; the providers' diff ignores
  * them too, and a refresh does not read them back, so they would list as drift).
@@ -301,8 +309,10 @@ export function parsePreview(stack: string, stdout: string, exitCode: number, st
   const inState = new Set(steps.filter((s) => s.op === "refresh").map((s) => s.urn));
   const resources: ResourceDrift[] = [];
   for (const step of steps) {
-    // Providers and the stack itself are Pulumi plumbing, not PBX objects.
+    // Providers and the stack itself are Pulumi plumbing, not PBX objects; so are the
+    // resources of `pbx.applyChangesOnce()`.
     if (step.urn.includes("::pulumi:providers:") || step.urn.includes("::pulumi:pulumi:Stack::")) continue;
+    if (DEPLOYMENT_TYPES.has(shortType(step.urn.split("::")[2] ?? ""))) continue;
     switch (step.op) {
       case "update":
         resources.push(resourceOf(step, "changed", fieldsOf(step)));

@@ -86,3 +86,25 @@ describe("fields of a drifted pbx resource", () => {
     ]);
   });
 });
+
+describe("resources of pbx.applyChangesOnce()", () => {
+  test("ApplyChanges and its guard are deployment machinery: a console edit lists only the edited object", () => {
+    const T = "urn:pulumi:office::pbx-office::pulumi-nodejs:dynamic/pbx:";
+    const steps = [
+      { op: "refresh", urn: `${T}User::alice` },
+      { op: "refresh", urn: `${T}ApplyChanges::apply-changes` },
+      { op: "refresh", urn: `${T}ApplyGuard::apply-changes-guard` },
+      { op: "update", urn: `${T}User::alice`, oldState: { inputs: { firstName: "Eve" } }, newState: { type: "pulumi-nodejs:dynamic/pbx:User", inputs: { firstName: "Alice" } } },
+      {
+        op: "update",
+        urn: `${T}ApplyChanges::apply-changes`,
+        oldState: { inputs: { digests: { office: "7a466a0efc06c8393b183063ff79bf05" } } },
+        newState: { type: "pulumi-nodejs:dynamic/pbx:ApplyChanges", inputs: { digests: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } },
+      },
+      { op: "create", urn: `${T}ApplyGuard::apply-changes-guard`, newState: { type: "pulumi-nodejs:dynamic/pbx:ApplyGuard", inputs: {} } },
+    ];
+    const s = parsePreview("office", JSON.stringify({ steps }), 0);
+    expect(s.resources.map((r) => `${r.type} ${r.name} ${r.kind}`)).toEqual(["pbx:User alice changed"]);
+    expect(parsePreview("office", JSON.stringify({ steps: steps.filter((x) => !x.urn.includes("User")) }), 0).status).toBe("clean");
+  });
+});

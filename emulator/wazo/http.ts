@@ -135,12 +135,15 @@ function fold(s: string): string {
 export function list<T>(rows: T[], query: Record<string, string>, config: SearchConfig<T>, render: (row: T) => unknown): { status: number; body: { items: unknown[]; total: number } } {
   const limit = query.limit !== undefined ? Number(query.limit) : undefined;
   const offset = query.offset !== undefined ? Number(query.offset) : 0;
-  const errors: Record<string, string[]> = {};
-  if (query.limit !== undefined && !/^-?\d+$/.test(query.limit)) errors.limit = ["Not a valid integer."];
-  else if (limit !== undefined && limit < 0) errors.limit = ["Must be greater than or equal to 0."];
-  if (query.offset !== undefined && !/^-?\d+$/.test(query.offset)) errors.offset = ["Not a valid integer."];
-  else if (offset < 0) errors.offset = ["Must be greater than or equal to 0."];
-  if (Object.keys(errors).length) throw new WazoError(400, formatInputErrors(errors));
+  // ListSchema uses xivo.mallow fields, whose messages carry their constraint (seen on a running wazo-confd).
+  const errors: string[] = [];
+  const range = (k: string) => `Input Error - ${k}: [{'constraint_id': 'range', 'constraint': {'min': 0}, 'message': 'Must be greater than or equal to 0.'}]`;
+  const notInt = (k: string) => `Input Error - ${k}: {'message': 'Not a valid integer.', 'constraint_id': 'type', 'constraint': 'integer'}`;
+  if (query.limit !== undefined && !/^-?\d+$/.test(query.limit)) errors.push(notInt("limit"));
+  else if (limit !== undefined && limit < 0) errors.push(range("limit"));
+  if (query.offset !== undefined && !/^-?\d+$/.test(query.offset)) errors.push(notInt("offset"));
+  else if (offset < 0) errors.push(range("offset"));
+  if (errors.length) throw new WazoError(400, errors);
   if (limit !== undefined && limit <= 0) throw inputError("field 'limit': wrong type. Should be a positive number");
   const direction = query.direction ?? "asc";
   if (direction !== "asc" && direction !== "desc") throw new WazoError(400, [wazoMessage("Input Error", "direction: must be 'asc' or 'desc'")]);

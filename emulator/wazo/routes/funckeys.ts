@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { findGroup, findUser, getUser } from "../domain";
-import { inputError, notFound, paramNotFound, resourceError } from "../errors";
+import { inputError, notFound, paramNotFound, resourceError, WazoError } from "../errors";
 import { serve, type Call } from "../http";
 import type { Destination, FuncKeyRow, UserRow } from "../model";
 import type { WazoState } from "../state";
@@ -80,6 +80,8 @@ export function funcKeyRoutes(app: FastifyInstance, state: WazoState): void {
 
   serve(app, state, "updateUserFuncKey", (c) => {
     const u = getUser(c, c.params.user_id);
+    // confd does not check the position; PostgreSQL's check constraint refuses 0, and confd answers 500.
+    if (Number(c.params.position) < 1) throw new WazoError(500, ["Unexpected error: (psycopg2.errors.CheckViolation) new row for relation \"func_key_mapping\" violates check constraint \"func_key_mapping_position_check\""]);
     const keys = { ...u.funckeys, [String(Number(c.params.position))]: checkKey(c, c.body) };
     checkNoDuplicates(keys);
     c.state.store.put<UserRow>("user", u.id, { ...u, funckeys: keys });

@@ -52,7 +52,9 @@ describe("users", () => {
     expect(page.body).toMatchObject({ total: 3, items: [{ firstname: "Bob" }] });
     expect((await w.call("GET", "/users?order=nope")).body).toEqual(["Input Error - order: column 'nope' was not found"]);
     expect((await w.call("GET", "/users?direction=up")).body).toEqual(["Input Error - direction: must be 'asc' or 'desc'"]);
-    expect((await w.call("GET", "/users?limit=-1")).status).toBe(400);
+    expect((await w.call("GET", "/users?offset=-1")).body).toEqual(["Input Error - offset: [{'constraint_id': 'range', 'constraint': {'min': 0}, 'message': 'Must be greater than or equal to 0.'}]"]);
+    expect((await w.call("GET", "/users?limit=abc")).body).toEqual(["Input Error - limit: {'message': 'Not a valid integer.', 'constraint_id': 'type', 'constraint': 'integer'}"]);
+    expect((await w.call("GET", "/users?limit=0")).body).toEqual(["Input Error - field 'limit': wrong type. Should be a positive number"]);
   });
 
   test("an input error names the field with marshmallow's message", async () => {
@@ -308,6 +310,10 @@ describe("function keys", () => {
     expect(dup.body).toEqual([`Resource Error - destination already exists ('type': 'user', 'user_id': ${b.user.id})`]);
     expect((await w.call("PUT", `/users/${a.user.id}/funckeys/2`, { label: "a;b", destination: { type: "service", service: "pickup" } })).body[0]).toMatch(/^Input Error - field 'label': wrong type/);
     expect((await w.call("PUT", `/users/${a.user.id}/funckeys/2`, { destination: { type: "nope" } })).body[0]).toMatch(/^Input Error - destination: \{'type': \['Must be one of: /);
+    // Keys that cannot supervise are stored with blf off whatever is asked (confd's _adjust_blfs).
+    expect((await w.call("PUT", `/users/${a.user.id}/funckeys/3`, { blf: true, destination: { type: "service", service: "pickup" } })).status).toBe(204);
+    expect((await w.call("GET", `/users/${a.user.id}/funckeys/3`)).body.blf).toBe(false);
+    expect((await w.call("PUT", `/users/${a.user.id}/funckeys/0`, { destination: { type: "service", service: "enablednd" } })).status).toBe(500);
   });
 });
 

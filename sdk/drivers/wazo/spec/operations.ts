@@ -53,6 +53,8 @@ export interface WazoOperation {
 // Parameters
 
 const idParam = (name: string) => str({ pattern: /^\d+$/ }).describe(`${name} (integer id)`);
+/** Function key positions start at 1 (position 0 fails in PostgreSQL: confd answers 500). */
+const positionParam = str({ pattern: /^[1-9]\d*$/ }).describe("position (1 or more)");
 /** confd takes a user's integer id or its UUID in the path. */
 const userIdParam = str({ pattern: /^(\d+|[0-9a-fA-F-]{32,36})$/ }).describe("the user's id or uuid");
 const uuidParam = (name: string) => str({ pattern: /^[0-9a-fA-F-]{32,36}$/ }).describe(name);
@@ -109,9 +111,9 @@ export const OPERATIONS: readonly WazoOperation[] = [
   // User function keys
   confd({ id: "listUserFuncKeys", method: "GET", path: "/users/{user_id}/funckeys", summary: "A user's keys by position", pathParams: z.object({ user_id: userIdParam }), responses: { 200: s.funcKeysResponse, ...notFoundOnly }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/resource.py`] }),
   confd({ id: "updateUserFuncKeys", method: "PUT", path: "/users/{user_id}/funckeys", summary: "Replace all of a user's keys", pathParams: z.object({ user_id: userIdParam }), body: s.funcKeysBody, responses: { 204: null, ...errors }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/resource.py`, `${P}/func_key/validator.py`] }),
-  confd({ id: "getUserFuncKey", method: "GET", path: "/users/{user_id}/funckeys/{position}", summary: "The key at a position", pathParams: z.object({ user_id: userIdParam, position: idParam("position") }), responses: { 200: s.funcKeyResponse, ...notFoundOnly }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/schema.py`] }),
-  confd({ id: "updateUserFuncKey", method: "PUT", path: "/users/{user_id}/funckeys/{position}", summary: "Set the key at a position (create or replace)", pathParams: z.object({ user_id: userIdParam, position: idParam("position") }), body: s.funcKeyBody, responses: { 204: null, ...errors }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/schema.py`, `${P}/func_key/validator.py`] }),
-  confd({ id: "deleteUserFuncKey", method: "DELETE", path: "/users/{user_id}/funckeys/{position}", summary: "Remove the key at a position", pathParams: z.object({ user_id: userIdParam, position: idParam("position") }), responses: { 204: null, ...errors }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/resource.py`] }),
+  confd({ id: "getUserFuncKey", method: "GET", path: "/users/{user_id}/funckeys/{position}", summary: "The key at a position", pathParams: z.object({ user_id: userIdParam, position: positionParam }), responses: { 200: s.funcKeyResponse, ...notFoundOnly }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/schema.py`] }),
+  confd({ id: "updateUserFuncKey", method: "PUT", path: "/users/{user_id}/funckeys/{position}", summary: "Set the key at a position (create or replace)", pathParams: z.object({ user_id: userIdParam, position: positionParam }), body: s.funcKeyBody, responses: { 204: null, ...errors }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/schema.py`, `${P}/func_key/validator.py`] }),
+  confd({ id: "deleteUserFuncKey", method: "DELETE", path: "/users/{user_id}/funckeys/{position}", summary: "Remove the key at a position", pathParams: z.object({ user_id: userIdParam, position: positionParam }), responses: { 204: null, ...errors }, sources: [`${P}/func_key/api.yml`, `${P}/func_key/resource.py`] }),
 
   // User ↔ voicemail, user ↔ line
   confd({ id: "getUserVoicemail", method: "GET", path: "/users/{user_id}/voicemails", summary: "The user's voicemail, as a list of zero or one", pathParams: z.object({ user_id: userIdParam }), responses: { 200: s.voicemailsResponse, ...notFoundOnly }, sources: [`${P}/user_voicemail/api.yml`, `${P}/user_voicemail/resource.py`] }),

@@ -435,7 +435,7 @@ function indexTs(
   hasPins: boolean,
   hasPasswords: boolean,
 ): string {
-  const summary = SECTION_TITLES.map(([k, t]) => `${counts[k].exported} ${t.toLowerCase()}`).join(", ");
+  const summary = SECTION_TITLES.map(([k, t]) => plural(counts[k].exported, t.toLowerCase().replace(/s$/, ""))).join(", ");
   const lines = [
     `// PBX site "${o.site}" (${o.driver} driver), exported by \`pulumi-pbx export\`: ${summary}.`,
     "// Every resource has `adopt: true`: the first `pulumi up` takes the existing objects",
@@ -457,11 +457,16 @@ function indexTs(
     );
   }
   if (hasPins || hasPasswords) lines.push("");
+  // A variable only where something refers to the object.
+  const all = SECTION_TITLES.flatMap(([k]) => sections[k]);
+  const used = new Set<string>();
+  for (const e of all) for (const m of e.text.matchAll(/\b(\w+)\.id\b/g)) used.add(m[1]);
+  const textOf = (e: Entry) => e.text.replace(/^const (\w+) = (new pbx\.)/m, (whole, v: string, rest: string) => (used.has(v) ? whole : rest));
   let text = lines.join("\n") + "\n";
   for (const [kind, title] of SECTION_TITLES) {
     if (sections[kind].length === 0) continue;
     text += `// ---- ${title} (${sections[kind].length}) ----\n\n`;
-    text += sections[kind].map((e) => e.text).join("\n") + "\n";
+    text += sections[kind].map(textOf).join("\n") + "\n";
   }
   return text;
 }

@@ -90,7 +90,7 @@ describe("export: generation", () => {
     // Variables only where something refers to the object, declared before their first use.
     const lonely = generate({ ...office(), users: [...office().users, user("u7", "1007", "Gwen")] }, OPTIONS).files["index.ts"];
     expect(lonely).toContain('\nnew pbx.User("user-1007", {');
-    for (const m of ts.matchAll(/const (\w+) = new/g)) {
+    for (const m of ts.matchAll(/const (\w+) = new pbx\./g)) {
       expect(ts.indexOf(`${m[1]}.id`)).toBeGreaterThan(m.index!);
     }
   });

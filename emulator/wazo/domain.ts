@@ -152,8 +152,34 @@ function randomName(): string {
   return Array.from(crypto.randomBytes(8), (b) => pool[b % pool.length]).join("");
 }
 
+/**
+ * Option names confd accepts per PJSIP section (PJSIPDocValidator). confd
+ * reads them from Asterisk's documentation; the emulator knows the short
+ * lists (auth, and the identify / registration lists confd hard-codes) and
+ * accepts any name in the long ones (endpoint, aor), rather than refuse a
+ * real option it does not list.
+ */
+const PJSIP_OPTIONS: Record<string, readonly string[]> = {
+  auth_section_options: ["auth_type", "password", "username", "realm", "md5_cred", "nonce_lifetime", "refresh_token", "oauth_clientid", "oauth_secret", "supported_algorithms_uac", "supported_algorithms_uas"],
+  outbound_auth_section_options: ["auth_type", "password", "username", "realm", "md5_cred", "nonce_lifetime", "refresh_token", "oauth_clientid", "oauth_secret", "supported_algorithms_uac", "supported_algorithms_uas"],
+  registration_outbound_auth_section_options: ["auth_type", "password", "username", "realm", "md5_cred", "nonce_lifetime", "refresh_token", "oauth_clientid", "oauth_secret", "supported_algorithms_uac", "supported_algorithms_uas"],
+  identify_section_options: ["match", "endpoint", "srv_lookups", "match_header"],
+  registration_section_options: ["auth_rejection_permanent", "client_uri", "contact_user", "contact_header_params", "expiration", "max_retries", "outbound_proxy", "retry_interval", "server_uri", "forbidden_retry_interval", "fatal_retry_interval", "line", "transport", "support_path", "support_outbound"],
+};
+
+function checkSectionOptions(body: Partial<EndpointSipRow>): void {
+  for (const [field, known] of Object.entries(PJSIP_OPTIONS)) {
+    for (const [name] of (body[field as keyof EndpointSipRow] as SectionOptions | undefined) ?? []) {
+      if (!known.includes(name)) throw new WazoError(400, [`Input Error - '${field}: invalid variable (${name})' must be one of (${known.join(", ")})`]);
+    }
+  }
+}
+
 /** Create a SIP endpoint: its name (generated when left out) is unique. */
+export { checkSectionOptions };
+
 export function createEndpointSip(c: Call, body: Partial<EndpointSipRow>, tenant: string): EndpointSipRow {
+  checkSectionOptions(body);
   const all = c.state.store.all<EndpointSipRow>("endpointSip");
   if (body.name && all.some((e) => e.name === body.name)) throw resourceError("SIPEndpoint already exists", { name: body.name });
   let name = body.name;

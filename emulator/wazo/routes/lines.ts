@@ -8,6 +8,7 @@ import {
   associateLineEndpoint,
   associateLineExtension,
   associateUserLine,
+  checkSectionOptions,
   createEndpointSip,
   createExtension,
   deleteExtension,
@@ -149,6 +150,7 @@ export function lineRoutes(app: FastifyInstance, state: WazoState): void {
   serve(app, state, "updateEndpointSip", (c) => {
     const e = getEndpointSip(c, c.params.sip_uuid);
     const b = c.body as Partial<EndpointSipRow>;
+    checkSectionOptions(b);
     if (b.name !== undefined && b.name !== e.name && c.state.store.all<EndpointSipRow>("endpointSip").some((x) => x.name === b.name)) throw resourceError("SIPEndpoint already exists", { name: b.name });
     const next = { ...e };
     for (const k of [...SECTION_KEYS, "name", "label", "templates", "asterisk_id"] as const) if (b[k] !== undefined) (next as Record<string, unknown>)[k] = b[k];

@@ -146,6 +146,14 @@ describe("lines, SIP endpoints, extensions", () => {
     expect((await w.call("GET", `/endpoints/sip?uuid=${sip.uuid}`)).body.total).toBe(1);
   });
 
+  test("SIP option names confd does not know are refused", async () => {
+    const r = await w.call("POST", "/endpoints/sip", { auth_section_options: [["foo", "bar"]] });
+    expect(r.status).toBe(400);
+    expect(r.body[0]).toMatch(/^Input Error - 'auth_section_options: invalid variable \(foo\)' must be one of \(auth_type, password, username, /);
+    expect((await w.call("POST", "/endpoints/sip", { auth_section_options: [["username"]] })).body).toEqual(["Input Error - auth_section_options: {0: ['Length must be between 2 and 2.']}"]);
+    expect((await w.call("POST", "/endpoints/sip", { endpoint_section_options: [["callerid", '"A" <1>'], ["allow", "opus"]] })).status).toBe(201);
+  });
+
   test("an exten already taken in its context is refused", async () => {
     await w.call("POST", "/extensions", { exten: "1001", context: w.internal });
     const r = await w.call("POST", "/extensions", { exten: "1001", context: w.internal });

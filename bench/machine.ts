@@ -5,6 +5,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 
 /** Static facts about the machine and toolchain. */
 export interface MachineInfo {
@@ -40,8 +41,12 @@ export function describeMachine(pulumiBin: string, repoRoot: string): MachineInf
 /**
  * HEAD's short hash, marked when the code that runs (what the build compiles) has
  * uncommitted changes: the numbers then describe the work tree, not the commit.
+ * A snapshot made by bench/snapshot.sh has no .git: its BENCH_COMMIT file says
+ * which commit it is.
  */
 function commitOf(run: (cmd: string, args: string[], cwd?: string) => string, repoRoot: string): string {
+  const snapshot = path.join(repoRoot, "BENCH_COMMIT");
+  if (fs.existsSync(snapshot)) return fs.readFileSync(snapshot, "utf8").trim();
   const head = run("git", ["rev-parse", "--short", "HEAD"], repoRoot);
   const dirty = run("git", ["status", "--porcelain", "--", "index.ts", "provider", "sdk", "emulator", "bench"], repoRoot);
   if (!dirty || dirty === "unknown") return head;

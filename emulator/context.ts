@@ -125,6 +125,19 @@ export function checkIfMatch(req: FastifyRequest, revision: number | undefined):
   if (!ok) throw new ApiError("precondition_failed", `If-Match ${header} does not match the current revision ${revision === undefined ? "(none)" : `"${revision}"`}`);
 }
 
+/**
+ * 412 when `If-None-Match: *` is sent and the addressed slot is taken: a
+ * conditional PUT creates and never replaces (one request per create, where a
+ * GET first would cost two). `existing` names the holder, as a 409 does.
+ */
+export function checkIfNoneMatch(req: FastifyRequest, taken: { type: string; id: string; key: string } | undefined): void {
+  const header = req.headers["if-none-match"];
+  if (header === undefined || !taken) return;
+  if (String(header).split(",").some((v) => v.trim() === "*")) {
+    throw new ApiError("precondition_failed", `If-None-Match: * but ${taken.key} already exists`, { existing: taken });
+  }
+}
+
 /** A write's result: status and body, plus the revision for the ETag. */
 export interface WriteResult {
   status: number;

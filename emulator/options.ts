@@ -17,6 +17,13 @@ export interface FaultOptions {
   rateLimit?: { perSecond: number };
   /** New objects answer 404 on GET for this long (eventual consistency of some PBX APIs). */
   visibilityDelayMs?: number;
+  /**
+   * Every apply is refused (422, rule `apply_failed`) as a PBX refuses to reload a
+   * configuration it cannot load; the changes stay saved. Not retried by clients.
+   */
+  applyFails?: boolean;
+  /** Every list request (a page of a collection) answers 400: a page error mid-listing. */
+  listErrors?: boolean;
 }
 
 /** Options of `createApp`. */

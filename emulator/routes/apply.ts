@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { commitWrite, now, siteFor, type Pbx } from "../context";
+import { validationFailed } from "../errors";
 import { routeConfig } from "../guard";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -13,6 +14,9 @@ export function applyRoutes(app: FastifyInstance, pbx: Pbx): void {
   app.post<{ Params: { site: string } }>("/api/v1/sites/:site/apply", { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     await sleep(pbx.options.applyDelayMs ?? 300);
+    if (pbx.faults.applyFails) {
+      throw validationFailed([{ path: [], rule: "apply_failed", message: "injected fault: the PBX refused to load the saved configuration; the changes stay saved" }]);
+    }
     // Whatever was saved by the end of the reload goes live, including writes
     // that arrived while waiting: one apply serves a burst (the provider coalesces on that).
     return commitWrite(pbx, req, reply, () => {

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { PageQuerySchema, ViewSchema } from "../../sdk/schemas";
 import { checkIfMatch, commitWrite, now, parse, send, siteFor, type Pbx } from "../context";
-import { notFound } from "../errors";
+import { ApiError, notFound } from "../errors";
 import { routeConfig } from "../guard";
 import { insertObject, saveObject } from "../objects";
 import { renderObject } from "../render";
@@ -72,6 +72,7 @@ export function renderForGet(pbx: Pbx, req: FastifyRequest, row: ObjectRow | und
 /** A list page in the requested view. */
 export function listPage(pbx: Pbx, site: string, kind: Kind, query: unknown, parent?: string) {
   const q = parse(PageQuerySchema, query);
+  if (pbx.faults.listErrors) throw new ApiError("bad_request", `injected fault: page ${q.page} is not available`);
   const { rows, total } = pbx.store.list(site, kind, { parent, search: q.search, view: q.view, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
   return { items: rows.map((r) => renderObject(r, q.view)), page: q.page, pageSize: q.pageSize, total };
 }

@@ -19,5 +19,8 @@ export function forwardingRoutes(app: FastifyInstance, pbx: Pbx): void {
     pathFields: (userId) => ({ userId }),
     build: (b, fixed) => ({ ...b, ...fixed }),
     check: (ctx, owner, data) => checkForwarding(ctx, owner.id, data),
+    // A forwarding set to "off" is the PBX default: the slot is free.
+    occupies: (data) => data.mode !== "off",
+    listPath: "forwardings",
   });
 }

@@ -32,5 +32,6 @@ export function functionKeyRoutes(app: FastifyInstance, pbx: Pbx): void {
     pathFields: (userId, params) => ({ userId, position: position(params) }),
     build: (b, fixed) => ({ ...fixed, type: b.type, targetUserId: b.targetUserId ?? null, number: b.number ?? null, label: b.label ?? null }),
     check: checkFunctionKey,
+    listPath: "keys",
   });
 }

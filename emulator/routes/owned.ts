@@ -5,14 +5,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { checkIfMatch, commitWrite, now, parse, send, siteFor, type Pbx } from "../context";
+import { checkIfMatch, checkIfNoneMatch, commitWrite, now, parse, send, siteFor, type Pbx } from "../context";
 import { notFound, validationFailed } from "../errors";
 import { routeConfig } from "../guard";
 import { insertObject, saveObject } from "../objects";
 import { renderObject } from "../render";
 import type { RuleContext } from "../rules/common";
 import type { Data, Kind, ObjectRow } from "../store/store";
-import { renderForGet, sameData, savedOr404 } from "./collection";
+import { listPage, renderForGet, sameData, savedOr404 } from "./collection";
 
 /** What an owned-object route file supplies. */
 export interface OwnedSpec<C> {
@@ -28,6 +28,10 @@ export interface OwnedSpec<C> {
   /** Stored data from the parsed body plus the path fields. */
   build(body: C, pathFields: Data): Data;
   check(ctx: RuleContext, owner: ObjectRow, data: Data): void;
+  /** Whether a stored object occupies its slot (for `If-None-Match: *`); default: any saved object. */
+  occupies?(data: Data): boolean;
+  /** Path of the site-wide list of this kind (`keys`, `forwardings`), for reads in bulk. */
+  listPath?: string;
 }
 
 type Params = { site: string; id: string } & Record<string, string>;
@@ -42,6 +46,14 @@ export function registerOwned<C>(app: FastifyInstance, pbx: Pbx, spec: OwnedSpec
     return { owner, row };
   };
 
+  if (spec.listPath) {
+    // Every object of the kind on the site, paged: a refresh reads them in one list.
+    app.get<{ Params: { site: string } }>(`/api/v1/sites/:site/${spec.listPath}`, { config: routeConfig("site") }, async (req) => {
+      const site = siteFor(pbx, req, req.params.site);
+      return listPage(pbx, site.name, spec.kind, req.query);
+    });
+  }
+
   app.get<{ Params: Params }>(url, { config: routeConfig("site") }, async (req, reply) => {
     const site = siteFor(pbx, req, req.params.site);
     const { row } = find(req, site.name);
@@ -53,6 +65,8 @@ export function registerOwned<C>(app: FastifyInstance, pbx: Pbx, spec: OwnedSpec
     return commitWrite(pbx, req, reply, () => {
       const { owner, row } = find(req, site.name);
       checkIfMatch(req, row?.revision);
+      const occupied = row?.saved && (spec.occupies ? spec.occupies(row.saved) : true);
+      checkIfNoneMatch(req, occupied ? { type: spec.kind, id: row!.id, key: `${spec.noun} of user "${owner.id}"` } : undefined);
       const fixed = spec.pathFields(owner.id, req.params);
       const body = parse(spec.schema, req.body) as C & Data;
       const mismatched = Object.entries(fixed).filter(([k, v]) => body[k] !== undefined && body[k] !== v);

@@ -153,7 +153,8 @@ async function applyAll(digests: Record<string, string> | undefined): Promise<vo
   await Promise.all(
     sites.map((site) =>
       applied(site).catch((e: unknown) => {
-        failures.push(`site "${site}": ${e instanceof Error ? e.message : String(e)}`);
+        const { describeError } = require("pulumi-pbx/provider/messages") as typeof import("../messages");
+        failures.push(`site "${site}": ${describeError(e, site)}`);
       }),
     ),
   );

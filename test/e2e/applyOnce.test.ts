@@ -9,7 +9,7 @@
  * the default shape on both).
  */
 import { PulumiProject, expectCode } from "./harness";
-import { RunningPbx, projectOnSite, startPbx } from "./pbx";
+import { DriverPbx, projectOnDriverSite, startDriverPbx } from "./pbx";
 
 const SITE = "leuven";
 const program = `
@@ -29,14 +29,15 @@ users.slice(4, 8).forEach((u, i) => new pbx.Forwarding("f" + i, { userId: u.id, 
 `;
 
 describe("the fast shape: one apply per deployment", () => {
-  let pbx: RunningPbx;
+  let pbx: DriverPbx;
   let project: PulumiProject;
   const applies = async () => (await pbx.metrics()).applies;
-  const pending = async () => (await pbx.console(SITE).applyStatus()).pending;
+  const pending = () => pbx.pending(SITE);
+  const users = () => pbx.admin(SITE).users.list();
 
   beforeAll(async () => {
-    pbx = await startPbx({ applyDelayMs: 100 });
-    ({ project } = await projectOnSite(pbx, SITE, { name: "apply-once", files: { "index.js": program } }));
+    pbx = await startDriverPbx("apiv1", { applyDelayMs: 100 });
+    ({ project } = await projectOnDriverSite(pbx, SITE, { name: "apply-once", files: { "index.js": program } }));
   }, 60_000);
   afterAll(async () => {
     project?.cleanup();
@@ -50,9 +51,7 @@ describe("the fast shape: one apply per deployment", () => {
     expect(r.output).toMatch(/\+ 33 created/); // 30 pbx resources, the apply guard, ApplyChanges and the stack
     expect((await applies()) - before).toBe(1);
     expect(await pending()).toBe(0);
-    const users = await pbx.console(SITE).users.listAll();
-    expect(users).toHaveLength(20);
-    expect(users.every((u) => u.applied)).toBe(true);
+    expect(await users()).toHaveLength(20);
   });
 
   test("a no-op up applies nothing and writes nothing", async () => {
@@ -73,9 +72,9 @@ describe("the fast shape: one apply per deployment", () => {
     expect(await pending()).toBe(0);
     // One for the updates, and the two deletes coalesce into at most one more.
     expect((await applies()) - before).toBeLessThanOrEqual(2);
-    const users = await pbx.console(SITE).users.listAll();
-    expect(users).toHaveLength(18);
-    expect(users.every((u) => u.firstName === "Renamed" && u.applied)).toBe(true);
+    const all = await users();
+    expect(all).toHaveLength(18);
+    expect(all.every((u) => u.firstName === "Renamed")).toBe(true);
   });
 
   test("up --target leaves its change saved, not live; the next full up applies it", async () => {
@@ -87,7 +86,44 @@ describe("the fast shape: one apply per deployment", () => {
     const full = await project.up();
     expectCode(full, 0);
     expect(await pending()).toBe(0);
-    expect((await pbx.console(SITE).users.findByExtension("4000"))?.firstName).toBe("Targeted");
+    expect((await pbx.admin(SITE).users.find({ extension: "4000" }))?.firstName).toBe("Targeted");
+  });
+
+  test("an apply the PBX refuses fails the up and loses nothing; the next up applies", async () => {
+    await project.setConfig("t:first", "Refused");
+    pbx.setFaults({ applyFails: true });
+    const failed = await project.up();
+    expect(failed.code).not.toBe(0);
+    expect(failed.output).toContain("apply_failed");
+    expect(await pending()).toBeGreaterThan(0);
+    pbx.setFaults({});
+    const next = await project.up();
+    expectCode(next, 0);
+    expect(await pending()).toBe(0);
+    expect((await users()).every((u) => u.firstName === "Refused")).toBe(true);
+  });
+
+  test("a refresh reads in bulk; a page error mid-refresh never reads as deleted; a console delete does", async () => {
+    const before = await pbx.metrics();
+    const clean = await project.refresh();
+    expectCode(clean, 0);
+    const after = await pbx.metrics();
+    const gets = Object.entries(after.requests).filter(([r]) => r.startsWith("GET ")).reduce((n, [r, c]) => n + c - (before.requests[r] ?? 0), 0);
+    // 28 pbx resources: a handful of lists and first reads, not one GET each.
+    expect(gets).toBeLessThan(20);
+    // Every list page fails: the reads fall back to single GETs, and nothing reads as deleted.
+    pbx.setFaults({ listErrors: true });
+    const pageErrors = await project.refresh();
+    pbx.setFaults({});
+    expectCode(pageErrors, 0);
+    expect(pageErrors.output).not.toMatch(/deleted/);
+    expectCode(await project.preview({ refresh: true, expectNoChanges: true }), 0);
+    const doomed = await pbx.admin(SITE).users.find({ extension: "4017" });
+    await pbx.admin(SITE).users.delete(doomed!.id);
+    await pbx.admin(SITE).apply();
+    const refresh = await project.refresh();
+    expectCode(refresh, 0);
+    expect(refresh.output).toMatch(/1 deleted/);
   });
 
   test("destroy deletes everything with one apply at the end", async () => {
@@ -96,6 +132,6 @@ describe("the fast shape: one apply per deployment", () => {
     expectCode(r, 0);
     expect((await applies()) - before).toBe(1);
     expect(await pending()).toBe(0);
-    expect(await pbx.console(SITE).users.listAll()).toEqual([]);
+    expect(await users()).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * object shape, so the mapping is a matter of stripping bookkeeping; what the
  * driver adds is the create semantics of the kinds API v1 writes with PUT.
  */
-import { PbxConflictError, PbxNotFoundError } from "../../errors";
+import { PbxConflictError, PbxNotFoundError, PbxPreconditionFailedError } from "../../errors";
 import type { ImportResult } from "../../schemas/system";
 import type {
   Capabilities,
@@ -124,19 +124,20 @@ export class ApiV1Driver implements Driver {
 
     const getKey = async (userId: string, position: number): Promise<FunctionKeyModel | undefined> =>
       mapOpt(await undefinedIfGone(c.functionKeys.get(userId, position)));
+    // Create-only PUTs (If-None-Match: *): one request per create, and a slot
+    // someone set in the console is reported, never replaced.
+    const orTaken = <T>(p: Promise<T>, type: string, id: string, key: string, path: string): Promise<T> =>
+      p.catch((e: unknown) => {
+        throw e instanceof PbxPreconditionFailedError ? taken(type, id, key, path) : e;
+      });
     this.functionKeys = {
-      create: async ({ userId, position, ...body }) => {
-        if (await getKey(userId, position)) throw taken("FunctionKey", keyId(userId, position), `position ${position}`, `users/${userId}/keys/${position}`);
-        return model(await c.functionKeys.put(userId, position, body));
-      },
+      create: async ({ userId, position, ...body }) =>
+        model(await orTaken(c.functionKeys.create(userId, position, body), "FunctionKey", keyId(userId, position), `position ${position}`, `users/${userId}/keys/${position}`)),
       get: async (id) => model(await c.functionKeys.get(...parseKeyId(id))),
       update: async (_id, { userId, position, ...body }, o) => model(await c.functionKeys.put(userId, position, body, { ifMatch: o?.ifMatch })),
       delete: (id) => c.functionKeys.delete(...parseKeyId(id)),
       find: ({ userId, position }) => getKey(userId, position),
-      list: async () => {
-        const users = await c.users.listAll();
-        return (await Promise.all(users.map((u) => c.functionKeys.list(u.id)))).flat().map(model);
-      },
+      list: async () => (await c.functionKeys.listSite()).map(model),
       idOf: (k) => keyId(k.userId, k.position),
     };
 
@@ -144,11 +145,8 @@ export class ApiV1Driver implements Driver {
     const getForwarding = async (userId: string): Promise<ForwardingModel | undefined> =>
       mapOpt(await undefinedIfGone(c.forwardings.get(userId)));
     this.forwardings = {
-      create: async ({ userId, ...body }) => {
-        const existing = await getForwarding(userId);
-        if (existing && existing.mode !== "off") throw taken("Forwarding", userId, `forwarding of user ${userId}`, `users/${userId}/forwarding`);
-        return model(await c.forwardings.put(userId, body));
-      },
+      create: async ({ userId, ...body }) =>
+        model(await orTaken(c.forwardings.create(userId, body), "Forwarding", userId, `forwarding of user ${userId}`, `users/${userId}/forwarding`)),
       get: async (id) => model(await c.forwardings.get(id)),
       update: async (_id, { userId, ...body }, o) => model(await c.forwardings.put(userId, body, { ifMatch: o?.ifMatch })),
       delete: (id) => c.forwardings.delete(id),
@@ -156,11 +154,7 @@ export class ApiV1Driver implements Driver {
         const f = await getForwarding(userId);
         return f && f.mode !== "off" ? f : undefined;
       },
-      list: async () => {
-        const users = await c.users.listAll();
-        const all = await Promise.all(users.map((u) => getForwarding(u.id)));
-        return all.filter((f): f is ForwardingModel => f !== undefined && f.mode !== "off");
-      },
+      list: async () => (await c.forwardings.listSite()).filter((f) => f.mode !== "off").map(model),
       idOf: (f) => f.userId,
     };
   }

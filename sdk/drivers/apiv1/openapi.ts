@@ -38,6 +38,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: `${site}/users/{id}/forwarding`, summary: "Get a user's forwarding", ok: { status: 200, schema: s.ForwardingSchema, description: "The forwarding" } },
   { method: "put", path: `${site}/users/{id}/forwarding`, summary: "Create or replace a user's forwarding", body: s.ForwardingCreateSchema, ok: { status: 200, schema: s.ForwardingSchema, description: "The forwarding (201 when created)" } },
   { method: "delete", path: `${site}/users/{id}/forwarding`, summary: "Remove a user's forwarding", ok: { status: 204, description: "Removed" } },
+  { method: "get", path: `${site}/keys`, summary: "List every function key of the site", query: listQuery, ok: { status: 200, schema: s.pageSchema(s.FunctionKeySchema), description: "A page of keys" } },
+  { method: "get", path: `${site}/forwardings`, summary: "List every forwarding of the site", query: listQuery, ok: { status: 200, schema: s.pageSchema(s.ForwardingSchema), description: "A page of forwardings" } },
   { method: "post", path: `${site}/apply`, summary: "Apply saved changes (seed 000 \"Apply changes\")", ok: { status: 200, schema: s.ApplyResultSchema, description: "Changes applied" } },
   { method: "get", path: `${site}/apply`, summary: "Pending changes and applies", ok: { status: 200, schema: s.ApplyStatusSchema, description: "Apply status" } },
   { method: "post", path: `${site}/import/users`, summary: "Import users from a XiVO pipe-separated CSV (seed 002), all or nothing", body: z.string(), bodyType: "text/csv", ok: { status: 201, schema: s.ImportResultSchema, description: "The users made" } },

@@ -2,9 +2,13 @@
  * `/sites/{site}/users/{userId}/forwarding`: one forwarding (or follow-me) per user.
  */
 import { Forwarding, ForwardingCreate, ForwardingCreateSchema, ForwardingSchema } from "../../../schemas/forwarding";
+import { pageSchema } from "../../../schemas/page";
 import { GetOptions, WriteOptions } from "./collection";
 import { SiteContext, pathOf } from "./context";
+import { collectAll } from "./paging";
 import { Replaceable } from "./replaceable";
+
+const ForwardingPageSchema = pageSchema(ForwardingSchema);
 
 /** Forwardings of the users of one site. */
 export class ForwardingsApi {
@@ -17,6 +21,17 @@ export class ForwardingsApi {
   /** The user's forwarding; {@link PbxNotFoundError} when the user has none. */
   get(userId: string, options: GetOptions = {}): Promise<Forwarding> {
     return this.one.get(this.path(userId), options);
+  }
+
+  /** Every forwarding of the site (reads in bulk). */
+  listSite(): Promise<Forwarding[]> {
+    const path = pathOf(this.ctx.sitePath, "forwardings");
+    return collectAll((page, pageSize) => this.ctx.core.request({ method: "GET", path, query: { page, pageSize }, schema: ForwardingPageSchema }));
+  }
+
+  /** Sets the user's forwarding only if the user has none (or "off"): {@link PbxPreconditionFailedError} otherwise. */
+  create(userId: string, body: ForwardingCreate): Promise<Forwarding> {
+    return this.one.create(this.path(userId), body);
   }
 
   /** Sets the user's forwarding, replacing the previous one; `ifMatch` guards against a concurrent edit. */

@@ -31,6 +31,19 @@ export class FunctionKeysApi {
     return this.one.get(this.keyPath(userId, position), options);
   }
 
+  /** Every configured key of every user of the site (reads in bulk). */
+  listSite(): Promise<FunctionKey[]> {
+    const path = pathOf(this.ctx.sitePath, "keys");
+    return collectAll((page, pageSize) =>
+      this.ctx.core.request({ method: "GET", path, query: { page, pageSize }, schema: FunctionKeyPageSchema }),
+    );
+  }
+
+  /** Sets the key at `position` only if the position is free: {@link PbxPreconditionFailedError} when it is taken. */
+  create(userId: string, position: number, body: FunctionKeyCreate): Promise<FunctionKey> {
+    return this.one.create(this.keyPath(userId, position), body);
+  }
+
   /** Sets the key at `position`, replacing what was there; `ifMatch` guards against a concurrent edit. */
   put(userId: string, position: number, body: FunctionKeyCreate, options: WriteOptions = {}): Promise<FunctionKey> {
     return this.one.put(this.keyPath(userId, position), body, options);

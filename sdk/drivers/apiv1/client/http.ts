@@ -77,6 +77,8 @@ export interface RequestSpec<T> {
    */
   idempotencyKey?: string | false;
   ifMatch?: IfMatch;
+  /** `*`: create only, never replace (a PUT to a slot that is taken answers 412). */
+  ifNoneMatch?: "*";
   /** Overrides the client's deadline (apply waits for the PBX to reload). */
   timeoutMs?: number;
   /**
@@ -227,6 +229,7 @@ export class HttpCore {
     // return the first object instead of a second one.
     if (spec.method === "POST" && spec.idempotencyKey !== false) headers["Idempotency-Key"] = spec.idempotencyKey ?? randomUUID();
     if (spec.ifMatch !== undefined) headers["If-Match"] = typeof spec.ifMatch === "number" ? `"${spec.ifMatch}"` : spec.ifMatch;
+    if (spec.ifNoneMatch !== undefined) headers["If-None-Match"] = spec.ifNoneMatch;
     return headers;
   }
 

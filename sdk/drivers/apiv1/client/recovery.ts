@@ -31,6 +31,19 @@ export function staleBecauseOfUs<T extends { revision: number }>(
 }
 
 /**
+ * A create-only PUT (`If-None-Match: *`) retried after a lost response meets a
+ * 412, because the first attempt made the object. It was ours when the object
+ * now holds what we sent.
+ */
+export function createdBecauseOfUs<T>(sent: unknown, readBack: () => Promise<T>): (error: PbxApiError) => Promise<{ value: T } | undefined> {
+  return async (error) => {
+    if (!(error instanceof PbxPreconditionFailedError)) return undefined;
+    const current = await readBack().catch(() => undefined);
+    return current !== undefined && holds(current, sent) ? { value: current } : undefined;
+  };
+}
+
+/**
  * True when `actual` has every value `sent` sets. Objects compare field by
  * field, also inside arrays (the server adds ids, nulls and defaults); a field
  * the response does not have is write-only (a portal password) and cannot be

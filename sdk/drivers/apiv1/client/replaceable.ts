@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { SiteContext } from "./context";
 import { GetOptions, WriteOptions } from "./collection";
-import { goneIsDone, staleBecauseOfUs } from "./recovery";
+import { createdBecauseOfUs, goneIsDone, staleBecauseOfUs } from "./recovery";
 
 /** GET / PUT / DELETE on a path, parsing with `schema`. */
 export class Replaceable<T extends { revision: number }, B> {
@@ -35,6 +35,23 @@ export class Replaceable<T extends { revision: number }, B> {
       schema: this.schema,
       ifMatch: options.ifMatch,
       recover: staleBecauseOfUs(options.ifMatch, parsed.success ? parsed.data : body, () => this.get(path)),
+    });
+  }
+
+  /**
+   * Creates the object, never replacing one (`If-None-Match: *`): one request,
+   * and {@link PbxPreconditionFailedError} when the slot is taken. A retry after
+   * a lost response that meets our own object is recognised as success.
+   */
+  create(path: string, body: B): Promise<T> {
+    const parsed = this.bodySchema.safeParse(body);
+    return this.ctx.core.request({
+      method: "PUT",
+      path,
+      body,
+      schema: this.schema,
+      ifNoneMatch: "*",
+      recover: createdBecauseOfUs(parsed.success ? parsed.data : body, () => this.get(path)),
     });
   }
 

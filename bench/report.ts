@@ -41,8 +41,9 @@ export interface RunInfo {
   parallel: string;
   /** How the engine saved state during a command. */
   checkpoints: string;
-  /** The command line. */
+  /** The command line, and the bench process's nice value. */
   command: string;
+  niceness: number;
   /** 1-min load average before and after the whole bench. */
   loadBefore: number;
   loadAfter: number;
@@ -326,7 +327,7 @@ export function renderReport(info: RunInfo, floors: FloorResult[], runs: RunResu
     "",
     `- machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB, ${m.os}; shared with other engineers' test runs (see the load columns)`,
     `- node ${m.node}, pulumi ${m.pulumi}, pulumi-pbx at commit ${m.commit}`,
-    `- command: \`${info.command}\` (run under \`nice -n 10\`)`,
+    `- command: \`${info.command}\`${info.niceness ? ` at nice ${info.niceness}` : ""}`,
     `- load: 1-min load average ${info.loadBefore.toFixed(2)} before, ${info.loadAfter.toFixed(2)} after; ` +
       `all cores ${pct(info.busyFraction)} busy during the bench (the bench's own processes included)`,
     `- emulator: ${info.latencies.join(" / ")} ms latency per request; API v1 apply delay ${info.applyDelay}; in-memory store, own process, fresh per run`,

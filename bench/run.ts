@@ -104,7 +104,8 @@ async function main(): Promise<void> {
         checkpoints: o.skipCheckpoints
           ? "skipped (PULUMI_SKIP_CHECKPOINTS=true: the state is written once per command)"
           : "the local file backend's default (the whole state file rewritten after every step)",
-        command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+        command: `node dist/bench/run.js ${process.argv.slice(2).join(" ")}`.trim(),
+        niceness: os.getPriority(),
         loadBefore,
         loadAfter: os.loadavg()[0],
         busyFraction: busyFraction(cpuBefore, cpuCounters()),

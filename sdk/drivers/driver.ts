@@ -63,6 +63,15 @@ export interface InputOf {
   forwarding: ForwardingInput;
 }
 
+/** What an update takes: the fields to change (keys and forwardings are written whole, as PUT does). */
+export interface UpdateOf {
+  user: Partial<UserInput>;
+  incomingNumber: Partial<IncomingNumberInput>;
+  userGroup: Partial<UserGroupInput>;
+  functionKey: FunctionKeyInput;
+  forwarding: ForwardingInput;
+}
+
 export interface ModelOf {
   user: UserModel;
   incomingNumber: IncomingNumberModel;
@@ -99,7 +108,7 @@ export interface KindDriver<K extends Kind> {
   /** The object; `PbxNotFoundError` when it does not exist. */
   get(id: string): Promise<ModelOf[K]>;
   /** Makes the object match `input` (only the fields `input` sets are touched). */
-  update(id: string, input: InputOf[K], options?: WriteOptions): Promise<ModelOf[K]>;
+  update(id: string, input: UpdateOf[K], options?: WriteOptions): Promise<ModelOf[K]>;
   /** Deletes the object and what its create made with it; `PbxNotFoundError` when it was not there. */
   delete(id: string, options?: WriteOptions): Promise<void>;
   /** The object holding the natural key, or undefined. */

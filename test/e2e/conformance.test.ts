@@ -9,7 +9,6 @@
  * One engine run serves several assertions where it can: every `up` here costs
  * seconds, and the suite runs once per driver.
  */
-import { UserInput } from "../../sdk/drivers";
 import { PulumiProject, expectCode } from "./harness";
 import { CONFORMANCE_DRIVERS, DriverPbx, projectOnDriverSite, startDriverPbx, writeCount } from "./pbx";
 
@@ -129,7 +128,7 @@ describe.each(CONFORMANCE_DRIVERS)("driver %s: pbx resources through the real en
 
   test("a console edit is drift: preview --refresh --expect-no-changes exits 7 naming the field; up --refresh restores it", async () => {
     const alice = await user("1001");
-    await admin().users.update(alice.id, { firstName: "Eve" } as UserInput);
+    await admin().users.update(alice.id, { firstName: "Eve" });
     await admin().apply();
 
     const drift = await project.preview({ refresh: true, expectNoChanges: true, diff: true });

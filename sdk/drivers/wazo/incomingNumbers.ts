@@ -115,7 +115,7 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
     });
     try {
       const ext = await this.extensionFor(didOf(input.number), ctx.name);
-      await this.http.request({ method: "PUT", path: `/incalls/${incall.id}/extensions/${ext}`, fields: INCALL_FIELDS });
+      await this.associate(incall.id, ext);
     } catch (e) {
       // An incall without its DID is useless: take it back rather than leave an orphan.
       await this.http.request({ method: "DELETE", path: `/incalls/${incall.id}` }).catch(() => undefined);
@@ -150,7 +150,7 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
       } else {
         const ctx = await this.site.context("incall");
         const extId = await this.extensionFor(didOf(input.number), ctx.name);
-        await this.http.request({ method: "PUT", path: `/incalls/${incall.id}/extensions/${extId}`, fields: INCALL_FIELDS });
+        await this.associate(incall.id, extId);
       }
     }
     return this.get(String(incall.id));
@@ -272,6 +272,23 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
   private async nameOf(path: string, id: number): Promise<string> {
     const o = await this.http.request<{ name?: string | null }>({ method: "GET", path: `${path}/${id}` });
     return o?.name ?? `${path.slice(1)}-${id}`;
+  }
+
+  /**
+   * Gives the incall its DID. confd refuses an association that is already there
+   * ("Incall is associated with a Extension"), so a retry after a lost answer
+   * first looks whether the earlier attempt made it.
+   */
+  private async associate(incallId: number, extensionId: number): Promise<void> {
+    await this.http.request({
+      method: "PUT",
+      path: `/incalls/${incallId}/extensions/${extensionId}`,
+      fields: INCALL_FIELDS,
+      recover: async () => {
+        const incall = await this.http.request<Incall>({ method: "GET", path: `/incalls/${incallId}` });
+        return (incall.extensions ?? []).some((x) => x.id === extensionId) ? { value: undefined } : undefined;
+      },
+    });
   }
 
   /** The id of an extension for the DID: a new one, or a free one already there (left by a delete in the console). */

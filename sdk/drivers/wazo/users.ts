@@ -383,7 +383,15 @@ export class WazoUsers implements KindDriver<"user"> {
       },
       fields: USER_FIELDS,
     });
-    await this.http.request({ method: "PUT", path: `/users/${u.uuid}/lines/${line.id}` });
+    await this.http.request({
+      method: "PUT",
+      path: `/users/${u.uuid}/lines/${line.id}`,
+      // confd refuses an association already made: after a lost answer, look first.
+      recover: async () => {
+        const l = await this.http.request<{ users?: Array<{ uuid: string }> }>({ method: "GET", path: `/lines/${line.id}` });
+        return (l.users ?? []).some((x) => x.uuid === u.uuid) ? { value: undefined } : undefined;
+      },
+    });
   }
 
   /** The wazo-auth login: created when missing, renamed, or given a new password. */

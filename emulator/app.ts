@@ -4,6 +4,7 @@
  */
 import crypto from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
+import { consoleAccessRules, consoleRoutes } from "./console";
 import { accessRules, type Pbx } from "./context";
 import { ApiError, errorBody, errorHandler } from "./errors";
 import { installFaults } from "./faults";
@@ -77,7 +78,7 @@ export function createApp(options: EmulatorOptions): FastifyInstance {
   });
   installFaults(app, pbx);
   // Before any route: every route must name its access rule (config.auth).
-  installGuard(app, accessRules(pbx), () => new ApiError("unauthorized", "this route admits no one"));
+  installGuard(app, { ...accessRules(pbx), ...consoleAccessRules(pbx) }, () => new ApiError("unauthorized", "this route admits no one"));
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req) => {
@@ -87,6 +88,7 @@ export function createApp(options: EmulatorOptions): FastifyInstance {
   for (const routes of [systemRoutes, siteRoutes, userRoutes, incomingNumberRoutes, userGroupRoutes, functionKeyRoutes, forwardingRoutes, applyRoutes, importRoutes]) {
     routes(app, pbx);
   }
+  consoleRoutes(app, pbx);
 
   if (opts.seed === "demo") {
     const seeded = seedDemo(pbx);

@@ -11,7 +11,7 @@ import { ADMIN, caller, type Call } from "./helpers";
 
 /** `/api/v1/sites/:site` → `/%61pi/%76%31/%73ites/:site`: what the router decodes before matching. */
 function encoded(url: string): string {
-  return url.replace(/\/(api|v1|sites|users|healthz|metrics|apply|keys|forwarding|import|tokens)(?=\/|$)/g, (_m, seg: string) => `/%${seg.charCodeAt(0).toString(16)}${seg.slice(1)}`);
+  return url.replace(/\/(api|v1|sites|users|healthz|metrics|apply|keys|forwarding|import|tokens|console)(?=\/|$)/g, (_m, seg: string) => `/%${seg.charCodeAt(0).toString(16)}${seg.slice(1)}`);
 }
 
 describe("every route is guarded on the matched route", () => {
@@ -55,15 +55,23 @@ describe("every route is guarded on the matched route", () => {
     expect(routes.length).toBeGreaterThan(20);
     const pub = routes.filter((r) => r.auth === "public").map((r) => `${r.method} ${r.url}`);
     expect(pub.sort()).toEqual(["GET /api/v1/openapi.json", "GET /healthz", "GET /metrics", "HEAD /api/v1/openapi.json", "HEAD /healthz", "HEAD /metrics"]);
-    for (const r of routes) if (r.auth !== "public") expect(["admin", "site"]).toContain(r.auth);
-    expect(routes.filter((r) => r.auth !== "public").every((r) => r.api)).toBe(true);
+    const api = routes.filter((r) => !r.url.startsWith("/console"));
+    for (const r of api) if (r.auth !== "public") expect(["admin", "site"]).toContain(r.auth);
+    expect(api.filter((r) => r.auth !== "public").every((r) => r.api)).toBe(true);
+    // The console (emulator/console) has rules of its own, read from its session cookie; none is an API route.
+    const consoleRoutes = routes.filter((r) => r.url.startsWith("/console"));
+    expect(consoleRoutes.length).toBeGreaterThan(20);
+    for (const r of consoleRoutes) expect(["console:guest", "console:signedIn", "console:admin", "console:site"]).toContain(r.auth);
+    expect(consoleRoutes.some((r) => r.api)).toBe(false);
+    // Only the sign-in page, the console's root (a redirect) and its stylesheet admit guests.
+    expect(consoleRoutes.filter((r) => r.auth === "console:guest" && r.method !== "HEAD").map((r) => `${r.method} ${r.url}`).sort()).toEqual(["GET /console", "GET /console/login", "GET /console/static/console.css", "POST /console/login"]);
   });
 
   test("no token, a wrong token, another site's token, by plain and encoded paths: no handler runs, nothing changes", async () => {
     const before = snapshot();
     reached.length = 0;
     const failures: string[] = [];
-    const routes = guardedRoutes(app).filter((r) => r.auth !== "public");
+    const routes = guardedRoutes(app).filter((r) => r.auth !== "public" && !r.auth.startsWith("console:"));
     expect(routes.length).toBeGreaterThan(20);
     for (const r of routes) {
       const path = r.url.replace(":site", "acme").replace(":id", userId).replace(":position", "1");
@@ -84,6 +92,56 @@ describe("every route is guarded on the matched route", () => {
           const text = await res.text();
           if (res.status < 400 || res.status >= 500) failures.push(`${r.method} ${p} with ${who}: ${res.status} ${text.slice(0, 120)}`);
           if (r.method !== "HEAD" && !JSON.parse(text).error?.code) failures.push(`${r.method} ${p} with ${who}: not the error shape`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(reached).toEqual([]);
+    expect(snapshot()).toEqual(before);
+  });
+
+  /** A console session signed in with `token`: its cookie and CSRF token. */
+  async function consoleSession(token: string): Promise<{ cookie: string; csrf: string }> {
+    const form = await fetch(`${url}/console/login`);
+    const guest = form.headers.get("set-cookie")!.split(";")[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const signed = await fetch(`${url}/console/login`, { method: "POST", redirect: "manual", headers: { cookie: guest, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: csrf, token }) });
+    expect(signed.status).toBe(303);
+    const cookie = signed.headers.get("set-cookie")!.split(";")[0];
+    const page = await (await fetch(`${url}/console`, { headers: { cookie } })).text();
+    return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1] };
+  }
+
+  test("console routes: no session, a forged one, another site's, the site's own where the admin's is needed, a post without its CSRF token: no handler runs, nothing changes", async () => {
+    const acme = await consoleSession(siteToken);
+    const globex = await consoleSession(otherToken);
+    const before = snapshot();
+    reached.length = 0;
+    const failures: string[] = [];
+    const routes = guardedRoutes(app).filter((r) => r.auth.startsWith("console:") && r.auth !== "console:guest");
+    expect(routes.length).toBeGreaterThan(20);
+    for (const r of routes) {
+      const path = r.url.replace(":site", "acme").replace(":id", userId).replace(":tab", "general");
+      const attackers: [string, string | undefined, string | undefined][] = [
+        ["no session", undefined, undefined],
+        ["a forged session", "pbx_console=forged", undefined],
+      ];
+      if (r.auth !== "console:signedIn") attackers.push(["another site's session", globex.cookie, globex.csrf]);
+      if (r.auth === "console:admin") attackers.push(["the site's own session", acme.cookie, acme.csrf]);
+      if (r.method === "POST") attackers.push(["the site's session without the CSRF token", acme.cookie, undefined]);
+      for (const [who, cookie, csrf] of attackers) {
+        for (const p of [path, encoded(path)]) {
+          const body = r.method === "POST" ? new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), extension: "1002", firstName: "Eve", secret: "sipPassword" }).toString() : undefined;
+          const res = await fetch(`${url}${p}`, {
+            method: r.method,
+            redirect: "manual",
+            headers: { ...(cookie ? { cookie } : {}), ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+            body,
+          });
+          const text = await res.text();
+          const toSignIn = res.status === 303 && String(res.headers.get("location")).startsWith("/console/login");
+          if (!toSignIn && (res.status < 400 || res.status >= 500)) failures.push(`${r.method} ${p} with ${who}: ${res.status} ${text.slice(0, 120)}`);
+          if (text.includes(userId) || text.includes("Alice")) failures.push(`${r.method} ${p} with ${who}: the answer shows acme's data`);
         }
       }
     }

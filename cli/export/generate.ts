@@ -447,7 +447,12 @@ function indexTs(
     for (const p of problems) lines.push(`//   ${p.name}: ${p.message}`);
   }
   if (hasPins || hasPasswords) lines.push('import * as pulumi from "@pulumi/pulumi";');
-  lines.push('import * as pbx from "pulumi-pbx";', "", "pbx.applyChangesOnce();", "");
+  lines.push('import * as pbx from "pulumi-pbx";', "");
+  // Only where the PBX has an apply step: elsewhere it does nothing but add a
+  // pbx.ApplyChanges whose digest a refresh preview cannot know (Wazo models have no
+  // revision), so `preview --refresh --expect-no-changes` would never be clean.
+  if (capabilitiesOf(o.driver).needsApply) lines.push("pbx.applyChangesOnce();", "");
+  else lines.push(`// No pbx.applyChangesOnce(): the ${o.driver} PBX makes every change live at once (no apply step).`, "");
   if (hasPins || hasPasswords) lines.push("const config = new pulumi.Config();");
   if (hasPins) {
     lines.push(

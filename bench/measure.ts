@@ -37,7 +37,7 @@ export type Variant = "pbx" | "floor";
 /** How to run a deployment. */
 export interface MeasureOptions {
   variant: Variant;
-  /** The program's shape (pulumi-pbx only; the floor always runs the default text). */
+  /** The program's shape (default: "default"; the floor's fast text builds the fast shape's graph with no-op resources). */
   shape?: Shape;
   mix: SiteMix;
   /** The emulator (pulumi-pbx only: the floor makes no request and needs none). */
@@ -94,11 +94,11 @@ export async function measureDeployment(opts: MeasureOptions): Promise<PhaseResu
   const shape = opts.shape ?? "default";
   const files: Record<string, string> =
     opts.variant === "floor"
-      ? { "index.js": programText(opts.mix, "./floor"), "floor.js": floorModuleText }
+      ? { "index.js": programText(opts.mix, "./floor", shape), "floor.js": floorModuleText }
       : { "index.js": programText(opts.mix, "pulumi-pbx", shape, opts.pbx?.driver ?? "apiv1") };
-  const label = opts.variant === "floor" ? "floor" : `${opts.pbx?.driver ?? "?"} ${shape}`;
+  const label = opts.variant === "floor" ? (shape === "fast" ? "floor (fast graph)" : "floor") : `${opts.pbx?.driver ?? "?"} ${shape}`;
   const project = new BenchProject(
-    opts.variant === "floor" ? `floor-${n}` : `${opts.pbx?.driver}-${shape}-${n}`,
+    opts.variant === "floor" ? `floor-${shape}-${n}` : `${opts.pbx?.driver}-${shape}-${n}`,
     files,
     opts.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
   );

@@ -10,8 +10,9 @@ import { PHASES, Phase, PhaseResult } from "./measure";
 import { BenchDriver, KINDS, RouteKind, routeKind } from "./pbx";
 import { Shape, SiteMix, mixTotal } from "./site";
 
-/** The engine's floor for one (N, latency). */
+/** The engine's floor for one (N, latency): the default text, and with --fast-floor the fast shape's graph. */
 export interface FloorResult {
+  shape: Shape;
   n: number;
   latencyMs: number;
   mix: SiteMix;
@@ -64,8 +65,9 @@ function phaseOf(results: PhaseResult[], phase: Phase): PhaseResult | undefined 
 }
 const ok = (r: PhaseResult | undefined): r is PhaseResult => !!r && r.ok;
 
+/** The floor every ratio is taken against: the plain program (default text) at the same N and latency. */
 function floorOf(floors: FloorResult[], run: { n: number; latencyMs: number }): FloorResult | undefined {
-  return floors.find((f) => f.n === run.n && f.latencyMs === run.latencyMs);
+  return floors.find((f) => f.shape === "default" && f.n === run.n && f.latencyMs === run.latencyMs);
 }
 
 /** Ours / floor for a phase, when both succeeded. */
@@ -129,7 +131,7 @@ function floorRows(floors: FloorResult[]): string[] {
       const r = phaseOf(f.phases, p);
       return r ? s(r.wallMs) + (r.ok ? "" : " ✗") : "–";
     };
-    return `| ${f.n} | ${f.latencyMs} | ${t("up")} | ${t("up (no-op)")} | ${t("refresh")} | ${t("destroy")} | ${f1(peakRss(f.phases))} | ${f1(phaseOf(f.phases, "up")?.provider.cpuSeconds)} | ${f1(f.wallMinutes)} | ${f.loadBefore.toFixed(2)}, ${pct(f.busyFraction)} |`;
+    return `| ${f.shape === "fast" ? "fast shape's graph" : "plain"} | ${f.n} | ${f.latencyMs} | ${t("up")} | ${t("up (no-op)")} | ${t("refresh")} | ${t("destroy")} | ${f1(peakRss(f.phases))} | ${f1(phaseOf(f.phases, "up")?.provider.cpuSeconds)} | ${f1(f.wallMinutes)} | ${f.loadBefore.toFixed(2)}, ${pct(f.busyFraction)} |`;
   });
 }
 
@@ -350,10 +352,13 @@ export function renderReport(info: RunInfo, floors: FloorResult[], runs: RunResu
     "",
     "### The engine's floor",
     "",
-    "Measured once per (N, latency), before that size's runs; it makes no request, so the latency does not change its work.",
+    "Measured once per (N, latency), before that size's runs; it makes no request, so the latency does not change its work. " +
+      "*plain*: the program without `applyChangesOnce()`, the floor of every ratio above. *fast shape's graph* (`--fast-floor`): " +
+      "the program with it, whose no-op `applyChangesOnce()` builds the same apply guard (every resource depends on it) and " +
+      "`ApplyChanges` (its input digests every resource's id and revision): what the fast shape's graph costs the engine by itself.",
     "",
-    "| N | ms | `up` s | no-op `up` s | `refresh` s | `destroy` s | provider peak RSS MiB | provider CPU s (`up`) | run min | load, busy |",
-    "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    "| program | N | ms | `up` s | no-op `up` s | `refresh` s | `destroy` s | provider peak RSS MiB | provider CPU s (`up`) | run min | load, busy |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ...floorRows(floors),
     "",
     "## Requests per create, by kind (`up`)",
@@ -392,7 +397,7 @@ export function renderReport(info: RunInfo, floors: FloorResult[], runs: RunResu
     ...runs.flatMap(routeTable),
   ];
   const failures = [
-    ...floors.flatMap((f) => f.phases.filter((r) => !r.ok).map((r) => `### floor, N = ${f.n}, ${f.latencyMs} ms: ${r.phase}\n\n\`\`\`\n${r.error ?? ""}\n\`\`\`\n`)),
+    ...floors.flatMap((f) => f.phases.filter((r) => !r.ok).map((r) => `### floor (${f.shape}), N = ${f.n}, ${f.latencyMs} ms: ${r.phase}\n\n\`\`\`\n${r.error ?? ""}\n\`\`\`\n`)),
     ...runs.flatMap((run) => [
       ...(run.error ? [`### ${runName(run)}: could not run\n\n\`\`\`\n${run.error}\n\`\`\`\n`] : []),
       ...run.phases.filter((r) => !r.ok).map((r) => `### ${runName(run)}: ${r.phase}\n\n\`\`\`\n${r.error ?? ""}\n\`\`\`\n`),

@@ -9,7 +9,7 @@
  *   npm run bench -- [--sizes 100,1000,3000] [--latency-ms 20,100]
  *                    [--shape fast|default|both] [--driver apiv1|wazo|both]
  *                    [--quick] [--apply-delay-ms MS] [--parallel P]
- *                    [--skip-checkpoints] [--out FILE] [--keep]
+ *                    [--skip-checkpoints] [--fast-floor] [--out FILE] [--keep]
  */
 import { execFileSync } from "child_process";
 import { Command } from "commander";
@@ -34,6 +34,7 @@ interface CliOptions {
   parallel?: string;
   out?: string;
   skipCheckpoints?: boolean;
+  fastFloor?: boolean;
   keep?: boolean;
 }
 
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     .option("--parallel <p>", "engine --parallel (default: the CLI's)")
     .option("--out <file>", "report file (default: bench/results/<date>.md)")
     .option("--skip-checkpoints", "PULUMI_SKIP_CHECKPOINTS=true: state written once per command, not per step")
+    .option("--fast-floor", "also measure the floor with the fast shape's graph (apply guard + ApplyChanges, no requests)")
     .option("--keep", "keep the temporary Pulumi projects")
     .parse(process.argv)
     .opts<CliOptions>();
@@ -134,9 +136,12 @@ async function main(): Promise<void> {
     for (const { n, mix } of mixes) {
       // The floor first, once per (N, latency): it also warms the file cache (CLI, @pulumi/pulumi).
       log(`bench: floor N=${n} (${latencyMs} ms runs follow)`);
-      const floor = await timed(() => measureDeployment({ ...common, variant: "floor", mix, config: {} }));
-      floors.push({ n, latencyMs, mix, phases: floor.value, wallMinutes: floor.wallMinutes, loadBefore: floor.loadBefore, busyFraction: floor.busyFraction });
-      write(false);
+      const floorShapes: Shape[] = o.fastFloor && shapes.includes("fast") ? ["default", "fast"] : ["default"];
+      for (const shape of floorShapes) {
+        const floor = await timed(() => measureDeployment({ ...common, variant: "floor", shape, mix, config: {} }));
+        floors.push({ shape, n, latencyMs, mix, phases: floor.value, wallMinutes: floor.wallMinutes, loadBefore: floor.loadBefore, busyFraction: floor.busyFraction });
+        write(false);
+      }
       for (const driver of drivers) {
         for (const shape of shapes) {
           log(`bench: ${driver} ${shape} N=${n} at ${latencyMs} ms`);

@@ -53,7 +53,7 @@ function sessionFromCookie(pbx: Pbx, req: FastifyRequest): Session | undefined {
 export function consoleAccessRules(pbx: Pbx): Record<"console:guest" | "console:signedIn" | "console:admin" | "console:site", AccessRule> {
   const signedIn = (req: FastifyRequest): Session => {
     const s = sessionFromCookie(pbx, req);
-    if (!s?.token) throw new ConsoleDenied(401, "sign in first");
+    if (!s?.token) throw new ConsoleDenied(401, "Sign in first.");
     req.consoleSession = s;
     return s;
   };
@@ -65,13 +65,13 @@ export function consoleAccessRules(pbx: Pbx): Record<"console:guest" | "console:
       signedIn(req);
     },
     "console:admin": (req) => {
-      if (signedIn(req).site !== null) throw new ConsoleDenied(403, "this page needs the admin token");
+      if (signedIn(req).site !== null) throw new ConsoleDenied(403, "This page needs the admin token.");
     },
     "console:site": (req) => {
       const s = signedIn(req);
       const site = (req.params as { site?: string } | undefined)?.site;
       // As the API: 403 whether or not the other site exists, so site names do not leak.
-      if (s.site !== null && s.site !== site) throw new ConsoleDenied(403, `you are signed in to site "${s.site}"; this page is not part of it`);
+      if (s.site !== null && s.site !== site) throw new ConsoleDenied(403, `You are signed in to site "${s.site}"; this page is not part of it.`);
     },
   };
 }
@@ -100,13 +100,13 @@ export function consoleRoutes(app: FastifyInstance, pbx: Pbx): void {
       // Every POST carries the session's CSRF token; cross-site requests are refused outright.
       scope.addHook("preValidation", async (req) => {
         if (req.method !== "POST") return;
-        if (req.headers["sec-fetch-site"] === "cross-site") throw new ConsoleDenied(403, "cross-site form posts are refused");
+        if (req.headers["sec-fetch-site"] === "cross-site") throw new ConsoleDenied(403, "Cross-site form posts are refused.");
         const origin = req.headers.origin;
-        if (origin && origin !== "null" && new URL(origin).host !== req.headers.host) throw new ConsoleDenied(403, "this form was posted from another site");
+        if (origin && origin !== "null" && URL.parse(origin)?.host !== req.headers.host) throw new ConsoleDenied(403, "This form was posted from another site.");
         const given = (req.body as Record<string, unknown> | undefined)?._csrf;
         const s = req.consoleSession;
         if (!s || typeof given !== "string" || !sameSecret(given, s.csrf)) {
-          throw new ConsoleDenied(403, "this form's security token is missing or out of date: reload the page and try again");
+          throw new ConsoleDenied(403, "This form's security token is missing or out of date: reload the page and try again.");
         }
       });
 

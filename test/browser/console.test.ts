@@ -232,6 +232,35 @@ describe("the emulator's console in Chromium", () => {
     expect(await userByExt("1066")).toBeUndefined();
   });
 
+  test("forwardings: a bad number shows the API's rule beside its row and saves nothing; Add a destination; Follow Me refused while forwardings exist", async () => {
+    const bob = (await userByExt("1002"))!;
+    const alice = (await userByExt("1001"))!;
+    const base = `${pbx.url}/console/sites/office/users/${bob.id}`;
+    await page.goto(`${base}/forwardings`);
+    await page.getByLabel("Forwarding on no answer, destination 1").selectOption("number");
+    await page.getByLabel("Forwarding on no answer, external number 1").fill("12345");
+    await page.getByRole("radio", { name: "On" }).check();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.locator("#f-onNoAnswer-0-number-error").innerText()).resolves.toMatch(/forwarding number must be in E\.164 format.*rule: e164/);
+    await shot(page, "15-forwarding-bad-number");
+    await expect(api.forwardings.get(bob.id)).rejects.toThrow();
+    await page.getByRole("button", { name: "Add a destination" }).first().click();
+    await expect(page.getByLabel("Forwarding on no answer, destination 2").isVisible()).resolves.toBe(true);
+    await page.getByLabel("Forwarding on no answer, external number 1").fill("+32 470 11 22 33");
+    await page.getByLabel("Forwarding on no answer, destination 2").selectOption(`user:${alice.id}`);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("status").innerText()).resolves.toMatch(/Saved/);
+    expect(await api.forwardings.get(bob.id)).toMatchObject({ mode: "forward", onNoAnswer: [{ number: "+32470112233", ringSeconds: 20 }, { userId: alice.id, ringSeconds: 20 }] });
+
+    await page.goto(`${base}/follow-me`);
+    await page.getByRole("radio", { name: "On" }).check();
+    await page.getByLabel("Destinations, destination 1").selectOption(`user:${alice.id}`);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.locator(".error-summary").innerText()).resolves.toMatch(/onNoAnswer: follow-me and forwardings exclude each other.*rule: forwarding_followme_exclusive/);
+    await shot(page, "16-follow-me-refused");
+    expect((await api.forwardings.get(bob.id)).mode).toBe("forward");
+  });
+
   test("the admin token sees every site", async () => {
     const { context, page: admin } = await signedIn(pbx.adminToken);
     try {

@@ -25,7 +25,7 @@ function user(id: string, extension: string, pin: string | null): UserModel {
 
 function fakeDriver(users: UserModel[]): Driver & { closed: boolean } {
   const kind = (items: unknown[]) => ({ list: async () => items }) as any;
-  return {
+  const driver = {
     closed: false,
     site: "office",
     users: kind(users),
@@ -33,8 +33,11 @@ function fakeDriver(users: UserModel[]): Driver & { closed: boolean } {
     userGroups: kind([]),
     functionKeys: kind([]),
     forwardings: kind([]),
-    close() { this.closed = true; },
-  } as unknown as Driver & { closed: boolean };
+    close() {
+      driver.closed = true;
+    },
+  };
+  return driver as unknown as Driver & { closed: boolean };
 }
 
 /** A pulumi CLI that keeps one secret value per key, laid out in the file as Pulumi lays it out. */

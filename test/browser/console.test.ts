@@ -41,7 +41,16 @@ describe("the emulator's console in Chromium", () => {
   let api: ReturnType<RunningPbx["console"]>;
   const userByExt = async (extension: string) => (await api.users.listAll()).find((u) => u.extension === extension);
 
-  const shot = (p: Page, name: string) => p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** Screenshot of a main page; every page shot is also checked: each form control has a label, one h1, lang set. */
+  const shot = async (p: Page, name: string) => {
+    const unlabelled = await p.$$eval("input:not([type=hidden]), select, textarea", (els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute("aria-label") && e.getAttribute("aria-hidden") !== "true").map((e) => (e as HTMLInputElement).name),
+    );
+    expect({ page: name, unlabelled }).toEqual({ page: name, unlabelled: [] });
+    expect(await p.locator("h1").count()).toBe(1);
+    expect(await p.getAttribute("html", "lang")).toBe("en");
+    await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
 
   /** A fresh browser context signed in with `token`. */
   async function signedIn(token: string, name?: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -77,6 +86,9 @@ describe("the emulator's console in Chromium", () => {
     const session = cookies.find((c) => c.name === "pbx_console")!;
     expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/console" });
     expect(session.value).not.toContain(officeToken);
+    // Keyboard: the first Tab reaches the skip link, and it leads to the page's content.
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Skip to content");
     expect(await page.locator("tbody tr").count()).toBe(2);
     await shot(page, "02-users");
     await page.getByLabel("Search by name or extension").fill("1002");

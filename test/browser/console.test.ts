@@ -273,6 +273,20 @@ describe("the emulator's console in Chromium", () => {
     expect((await api.forwardings.get(bob.id)).mode).toBe("forward");
   });
 
+  test("what people typed is shown as text, never as markup", async () => {
+    const evil = await api.users.create({ extension: "1077", firstName: `<img src=x onerror="document.title='owned'">`, lastName: "<b>Bold</b>" });
+    try {
+      await page.goto(`${pbx.url}/console/sites/office/users?search=1077`);
+      await expect(page.locator("tbody th a").innerText()).resolves.toBe(`<img src=x onerror="document.title='owned'"> <b>Bold</b>`);
+      await page.goto(`${pbx.url}/console/sites/office/users/${evil.id}/general`);
+      expect(await page.locator("main img, main b").count()).toBe(0);
+      expect(await page.title()).not.toBe("owned");
+    } finally {
+      await api.users.delete(evil.id);
+      await api.apply();
+    }
+  });
+
   test("the admin token sees every site", async () => {
     const { context, page: admin } = await signedIn(pbx.adminToken);
     try {

@@ -43,8 +43,10 @@ describe("the emulator's console in Chromium", () => {
 
   /** Screenshot of a main page; every page shot is also checked: each form control has a label, one h1, lang set. */
   const shot = async (p: Page, name: string) => {
+    // Runs in the page (no DOM types in this project's typecheck: the element is read structurally).
+    type Control = { labels?: { length: number } | null; name: string; getAttribute(n: string): string | null };
     const unlabelled = await p.$$eval("input:not([type=hidden]), select, textarea", (els) =>
-      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute("aria-label") && e.getAttribute("aria-hidden") !== "true").map((e) => (e as HTMLInputElement).name),
+      (els as unknown as Control[]).filter((e) => !e.labels?.length && !e.getAttribute("aria-label") && e.getAttribute("aria-hidden") !== "true").map((e) => e.name),
     );
     expect({ page: name, unlabelled }).toEqual({ page: name, unlabelled: [] });
     expect(await p.locator("h1").count()).toBe(1);
@@ -88,7 +90,7 @@ describe("the emulator's console in Chromium", () => {
     expect(session.value).not.toContain(officeToken);
     // Keyboard: the first Tab reaches the skip link, and it leads to the page's content.
     await page.keyboard.press("Tab");
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Skip to content");
+    await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement?: { textContent: string | null } } }).document.activeElement?.textContent)).resolves.toBe("Skip to content");
     expect(await page.locator("tbody tr").count()).toBe(2);
     await shot(page, "02-users");
     await page.getByLabel("Search by name or extension").fill("1002");

@@ -14,6 +14,10 @@ import * as pbx from "pulumi-pbx";
 pbx.applyChangesOnce();
 
 const config = new pulumi.Config("office");
+// The same office on a Wazo Platform PBX (`pbx:driver wazo`): Wazo has no portal roles and
+// no follow-me, and the wazo driver refuses them at preview (rule driver_unsupported), so
+// the program says what it wants there instead of relying on an approximation.
+const onWazo = (new pulumi.Config("pbx").get("driver") ?? process.env.PBX_DRIVER) === "wazo";
 // Voicemail PINs and portal passwords come from secret config, never from code.
 const defaultPin = config.getSecret("voicemailPin") ?? pulumi.secret("4821");
 
@@ -49,7 +53,7 @@ for (const p of people) {
     lastName: p.lastName,
     email: `${p.key}@example.com`,
     department: p.department,
-    role: p.role ?? "user",
+    role: onWazo ? undefined : p.role ?? "user",
     voicemail: { enabled: true, pin: defaultPin, ringsBeforeVoicemail: 4 },
   });
 }
@@ -85,11 +89,10 @@ new pbx.Forwarding("chloe-fwd", {
   onNoAnswer: [{ userId: users.david.id, ringSeconds: 20 }],
   voicemailLastResort: true,
 });
-new pbx.Forwarding("karin-followme", {
-  userId: users.karin.id,
-  mode: "followMe",
-  followMe: [{ number: "+32470123456", ringSeconds: 25 }],
-});
+// Karin's calls follow her to her mobile (on Wazo: an unconditional forward to it).
+new pbx.Forwarding("karin-followme", onWazo
+  ? { userId: users.karin.id, mode: "forward", always: [{ number: "+32470123456" }] }
+  : { userId: users.karin.id, mode: "followMe", followMe: [{ number: "+32470123456", ringSeconds: 25 }] });
 
 export const extensions = Object.fromEntries(people.map((p) => [p.key, users[p.key].extension]));
 export const receptionGroupId = reception.id;

@@ -46,7 +46,8 @@ export async function startWazoPbx(options: DriverPbxOptions = {}): Promise<Driv
       const tenant = await call(`${auth}/tenants`, emu.adminToken, "POST", { name, slug: name });
       tenants.set(name, tenant.uuid);
       const username = `${name}-pulumi`;
-      const password = crypto.randomBytes(12).toString("base64url");
+      // Hex: a base64url password may start with "-", which `pulumi config set` takes for a flag.
+      const password = crypto.randomBytes(12).toString("hex");
       await call(`${auth}/users`, emu.adminToken, "POST", { username, password, purpose: "external_api" }, tenant.uuid);
       await call(`${confd}/contexts`, emu.adminToken, "POST", { label: "Default", type: "internal", user_ranges: RANGES, group_ranges: RANGES }, tenant.uuid);
       await call(`${confd}/contexts`, emu.adminToken, "POST", { label: "Incoming calls", type: "incall", incall_ranges: [{ start: "0", end: "9", did_length: 1 }] }, tenant.uuid);

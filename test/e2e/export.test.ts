@@ -145,20 +145,6 @@ async function generateSite(d: Driver, driver: DriverName, sizes: { users: numbe
   return sizes.users + sizes.groups + sizes.numbers + sizes.keys + sizes.forwardings;
 }
 
-/**
- * examples/basic as Wazo can hold it: Wazo has no portal roles and no follow-me
- * (sdk/drivers/wazo/capabilities.ts), so the admins are plain users and Karin's
- * follow-me is a no-answer forward with the PBX's step ring time.
- */
-function basicForWazo(): string {
-  const text = fs.readFileSync(path.join(repoRoot, "examples", "basic", "index.ts"), "utf8");
-  const out = text
-    .replace('role: p.role ?? "user",', 'role: "user",')
-    .replace('mode: "followMe",\n  followMe: [{ number: "+32470123456", ringSeconds: 25 }],', 'mode: "forward",\n  onNoAnswer: [{ number: "+32470123456" }],');
-  if (out.includes("followMe:") || out.includes("p.role ??")) throw new Error("examples/basic changed: update basicForWazo()");
-  return out;
-}
-
 /** How many of each resource type the stack holds. */
 async function typeCounts(project: PulumiProject): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -192,10 +178,7 @@ describe.each(CONFORMANCE_DRIVERS)("pulumi-pbx export (%s)", (driver) => {
       const { project: basic } = await projectOnDriverSite(pbx, SITE, {
         name: "office",
         fromDir: path.join(repoRoot, "examples", "basic"),
-        files: {
-          "Pulumi.yaml": "name: office\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-          ...(driver === "wazo" ? { "index.ts": basicForWazo() } : {}),
-        },
+        files: { "Pulumi.yaml": "name: office\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n" },
       });
       const up = await basic.up();
       if (up.code !== 0) throw new Error(`examples/basic did not deploy on ${driver}:\n${up.output}`);

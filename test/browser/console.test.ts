@@ -270,9 +270,38 @@ describe("the emulator's console in Chromium", () => {
     await page.getByRole("radio", { name: "On" }).check();
     await page.getByLabel("Destinations, destination 1").selectOption(`user:${alice.id}`);
     await page.getByRole("button", { name: "Save", exact: true }).click();
-    await expect(page.locator(".error-summary").innerText()).resolves.toMatch(/onNoAnswer: follow-me and forwardings exclude each other.*rule: forwarding_followme_exclusive/);
+    await expect(page.locator(".error-summary").innerText()).resolves.toMatch(/onNoAnswer \(not on this page\): follow-me and forwardings exclude each other.*rule: forwarding_followme_exclusive/);
     await shot(page, "16-follow-me-refused");
     expect((await api.forwardings.get(bob.id)).mode).toBe("forward");
+  });
+
+  test("user groups and incoming numbers: create through the forms, the API's rules beside the fields", async () => {
+    const chloe = (await userByExt("1010"))!;
+    await page.goto(`${pbx.url}/console/sites/office/user-groups/new`);
+    await page.getByLabel("Name").fill("Support");
+    await page.getByLabel("1010 Chloé Durand").check();
+    await page.getByLabel("Ringing").selectOption("inOrder");
+    await shot(page, "17-user-group-new");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("status").innerText()).resolves.toMatch(/Group Support added/);
+    const support = (await api.userGroups.listAll()).find((g) => g.name === "Support")!;
+    expect(support).toMatchObject({ members: [chloe.id], ringStrategy: "inOrder", applied: false });
+
+    await page.goto(`${pbx.url}/console/sites/office/incoming-numbers/new`);
+    await page.getByLabel("Number").fill("02 555 01 01");
+    await page.getByLabel("Destination type for voice call").selectOption("userGroup");
+    await page.getByLabel("User group").selectOption(support.id);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.locator("#f-number-error").innerText()).resolves.toMatch(/rule: e164/);
+    await shot(page, "18-incoming-number-bad");
+    await page.getByLabel("Number").fill("+32 2 555 01 01");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.locator("tbody").innerText()).resolves.toMatch(/\+3225550101\s+User group: Support/);
+    const pending = (await api.applyStatus()).pending;
+    expect(pending).toBeGreaterThanOrEqual(2);
+    await page.getByRole("button", { name: `Apply changes (${pending})` }).click();
+    await expect(page.getByRole("status").innerText()).resolves.toBe(`Applied ${pending} changes: they are live.`);
+    expect((await api.applyStatus()).pending).toBe(0);
   });
 
   test("what people typed is shown as text, never as markup", async () => {

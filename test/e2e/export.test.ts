@@ -191,7 +191,7 @@ describe.each(CONFORMANCE_DRIVERS)("pulumi-pbx export (%s)", (driver) => {
     }, 240_000);
     afterAll(() => exported?.cleanup());
 
-    test("export → install → up records every object with 0 writes and 0 applies; refresh preview is clean; a console edit is drift; a second export is identical", async () => {
+    test("export → install → up records every object without changing the PBX (no update, no change applied); refresh preview is clean; a console edit is drift (exit 7); a second export is identical", async () => {
       const first = await exportTo(exported, exported.dir, access);
       expect(first.code).toBe(0);
       const files = readFiles(exported.dir);
@@ -253,7 +253,7 @@ describe.each(CONFORMANCE_DRIVERS)("pulumi-pbx export (%s)", (driver) => {
     }, 600_000);
     afterAll(() => exported?.cleanup());
 
-    test("export → install → up records every object with 0 writes and 0 applies; refresh preview is clean; two exports are identical", async () => {
+    test("export → install → up records every object without changing the PBX (no update, no change applied); refresh preview is clean; two exports are identical", async () => {
       let t = Date.now();
       const first = await exportTo(exported, exported.dir, access);
       expect(first.stderr).not.toContain("not (wholly) in the program");

@@ -6,7 +6,7 @@
  */
 import { BenchProject } from "./project";
 import { BenchPbx, PbxMetrics, StackConfig, isWriteRoute, metricsDelta } from "./pbx";
-import { ProviderSampler, ProviderUsage } from "./procSampler";
+import { ProviderSampler, ProviderUsage, processCpuSeconds } from "./procSampler";
 import { Shape, SiteMix, floorModuleText, mixTotal, programText } from "./site";
 
 /** The four commands of a deployment's life, in order. */
@@ -29,6 +29,12 @@ export interface PhaseResult {
   total: number;
   applies: number;
   provider: ProviderUsage;
+  /**
+   * CPU seconds the emulator process used during the command. The emulator shares
+   * the bench machine's cores with the engine (a real PBX would not), so this is
+   * CPU the floor never competes with.
+   */
+  emulatorCpuSeconds?: number;
 }
 
 /** Which provider a run uses. */
@@ -111,11 +117,13 @@ export async function measureDeployment(opts: MeasureOptions): Promise<PhaseResu
     const metrics = () => (pbx ? pbx.metrics() : Promise.resolve(NO_METRICS));
     for (const phase of PHASES) {
       const before = await metrics();
+      const emuCpuBefore = processCpuSeconds(pbx?.pid);
       let sampler: ProviderSampler | undefined;
       const r = await project.run(phaseArgs(phase, opts.parallel), (child) => {
         if (child.pid) sampler = new ProviderSampler(child.pid);
       });
       const provider = sampler?.stop() ?? { processes: 0 };
+      const emuCpuAfter = processCpuSeconds(pbx?.pid);
       const delta = metricsDelta(before, await metrics());
       const total = Object.values(delta.requests).reduce((s, c) => s + c, 0);
       const writes = Object.entries(delta.requests)
@@ -132,6 +140,7 @@ export async function measureDeployment(opts: MeasureOptions): Promise<PhaseResu
         total,
         applies: delta.applies,
         provider,
+        ...(emuCpuBefore !== undefined && emuCpuAfter !== undefined ? { emulatorCpuSeconds: emuCpuAfter - emuCpuBefore } : {}),
       };
       results.push(result);
       opts.log(

@@ -29,6 +29,8 @@ export type StackConfig = Record<string, { value: string; secret?: boolean }>;
 export interface BenchPbx {
   driver: BenchDriver;
   url: string;
+  /** The emulator's process id (its CPU time is read from /proc). */
+  pid?: number;
   /** Creates a site as an administrator would; returns the stack config that reaches it. */
   createSite(name: string): Promise<StackConfig>;
   metrics(): Promise<PbxMetrics>;
@@ -84,6 +86,7 @@ export async function startBenchPbx(opts: BenchPbxOptions): Promise<BenchPbx> {
     return {
       driver: "apiv1",
       url,
+      pid: child.pid,
       async createSite(name) {
         const created = (await call("POST", "/api/v1/sites", admin, { name })) as { token: string };
         return {
@@ -106,6 +109,7 @@ export async function startBenchPbx(opts: BenchPbxOptions): Promise<BenchPbx> {
   return {
     driver: "wazo",
     url,
+    pid: child.pid,
     async createSite(name) {
       const tenant = (await call("POST", `${auth}/tenants`, master, { name, slug: name })) as { uuid: string };
       const inTenant = { ...master, "wazo-tenant": tenant.uuid };

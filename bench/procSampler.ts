@@ -110,3 +110,10 @@ export class ProviderSampler {
     };
   }
 }
+
+/** User + system CPU seconds a process has used so far (undefined when it is gone or not on Linux). */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== "linux") return undefined;
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : undefined;
+}

@@ -208,6 +208,7 @@ function detailRows(floors: FloorResult[], runs: RunResult[]): string[] {
             o.applies > 0 ? f1(o.writes / o.applies) : "–",
             `${f1(o.provider.peakRssMiB)} / ${f1(f?.provider.peakRssMiB)}`,
             `${f1(o.provider.cpuSeconds)} / ${f1(f?.provider.cpuSeconds)}`,
+            f1(o.emulatorCpuSeconds),
             o.summary || "–",
           ].join(" | ") +
           " |",
@@ -385,11 +386,11 @@ export function renderReport(info: RunInfo, floors: FloorResult[], runs: RunResu
     "",
     "*requests* are every PBX request of the command; *writes* those that change the PBX (not GETs, not the apply, " +
       "not a Wazo login). Provider RSS is the peak (VmHWM) of the dynamic-provider process, provider CPU its user + " +
-      "system time; both as ours / floor. The fast shape's engine summary counts 2 resources more (the apply guard " +
+      "system time; both as ours / floor. *emulator CPU s*: CPU time of the emulator process during the command; it runs on the same cores as the engine (a real PBX would not), a load the floor does not have. The fast shape's engine summary counts 2 resources more (the apply guard " +
       "and `pbx.ApplyChanges`).",
     "",
-    "| driver | shape | N | ms | command | ours s | floor s | ours/floor | requests | req/resource | writes | applies | writes/apply | provider peak RSS MiB | provider CPU s | engine summary |",
-    "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+    "| driver | shape | N | ms | command | ours s | floor s | ours/floor | requests | req/resource | writes | applies | writes/apply | provider peak RSS MiB | provider CPU s | emulator CPU s | engine summary |",
+    "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ...detailRows(floors, runs),
     "",
     "## Requests by route",

@@ -66,7 +66,8 @@ interface TabState {
 
 /** Users of the site, for the choosers (forwarding steps, keys, groups). */
 export async function siteUsers(api: ConsoleApi, site: string): Promise<Obj[]> {
-  return (await api.all(`sites/${encodeURIComponent(site)}/users`)).body;
+  const users = (await api.all(`sites/${encodeURIComponent(site)}/users`)).body;
+  return users.sort((a, b) => String(a.extension).localeCompare(String(b.extension), undefined, { numeric: true }));
 }
 
 /** Render one tab of a user. */

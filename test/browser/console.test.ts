@@ -73,7 +73,7 @@ describe("the emulator's console in Chromium", () => {
     api = pbx.console("office");
     expectCode(await project.up(), 0);
     ({ context: office, page } = await signedIn(officeToken, "01-sign-in"));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     api?.close();

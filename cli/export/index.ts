@@ -66,16 +66,25 @@ const LABEL: Record<Kind, string> = {
   forwarding: "forwardings",
 };
 
-/** This package's package.json (for the versions the exported project depends on). */
-function ownPackage(): { version: string; dependencies: Record<string, string> } {
+/** This package's package.json and folder (for what the exported project depends on). */
+function ownPackage(): { version: string; dependencies: Record<string, string>; dir: string } {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
     if (fs.existsSync(file)) {
       const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
-      if (pkg.name === "pulumi-pbx") return pkg;
+      if (pkg.name === "pulumi-pbx") return { ...pkg, dir };
     }
     if (path.dirname(dir) === dir) throw new Error("cannot find pulumi-pbx's package.json");
   }
+}
+
+/**
+ * The pulumi-pbx the exported project installs: this version from the registry
+ * when this one was installed from it, else (a checkout of the repository) this
+ * folder, so that `npm install` in the project works before any release.
+ */
+function defaultPulumiPbx(pkg: { version: string; dir: string }): string {
+  return pkg.dir.split(path.sep).includes("node_modules") ? `^${pkg.version}` : `file:${pkg.dir}`;
 }
 
 /** Runs the export; returns the exit code (0 written, 1 error). */
@@ -116,7 +125,7 @@ export async function runExport(opts: ExportOptions, io: ExportIo = processIo())
       tenant: opts.tenant,
       username: opts.username,
       filter: { include: opts.include ?? [], exclude: opts.exclude ?? [] },
-      pulumiPbxVersion: opts.pulumiPbx ?? `^${pkg.version}`,
+      pulumiPbxVersion: opts.pulumiPbx ?? defaultPulumiPbx(pkg),
       pulumiVersion: pkg.dependencies["@pulumi/pulumi"],
     });
 
@@ -191,7 +200,7 @@ export function registerExport(cmd: Command): void {
     .option("--exclude <kind[:regex]>", "leave out what matches (repeatable), after --include", collect)
     .option("--project <name>", "Pulumi project name (default pbx-<site>)")
     .option("--stack <name>", "stack of the config file (default: the site)")
-    .option("--pulumi-pbx <range>", "pulumi-pbx version range for package.json (default ^<this version>)")
+    .option("--pulumi-pbx <range>", "pulumi-pbx dependency in package.json (default ^<this version>, or file:<this checkout> when run from one)")
     .addHelpText(
       "after",
       "\nCredentials: PBX_TOKEN (or, for Wazo with --username, PBX_PASSWORD); on a terminal they are asked for without echo." +

@@ -376,7 +376,7 @@ export function renderReport(info: RunInfo, floors: FloorResult[], runs: RunResu
     "",
     "## Targets (issue 12; reported, not asserted)",
     "",
-    "Fast shape, N = 1000, 20 ms, default parallelism, checkpoints skipped.",
+    `The issue states them for the fast shape, N = 1000, 20 ms, default parallelism, checkpoints skipped; this bench ran with engine parallelism ${info.parallel} and checkpoints ${info.checkpoints.startsWith("skipped") ? "skipped" : "written after every step"}.`,
     "",
     "| target | measured | verdict |",
     "|---|---|---|",

@@ -266,7 +266,8 @@ The stack's connection (${keys}) is in ${stackFile}. In another terminal, from $
   npx pulumi-pbx drift --stack ${stack}             # 0 no drift, 2 drift (edit something in the PBX first)
   npx pulumi preview --refresh --diff --stack ${stack}
   npx pulumi refresh --stack ${stack}
-  ${pbx.lookCommand}`);
+  ${pbx.lookCommand}${args.driver === "apiv1" ? `
+Console: ${pbx.url}/console   (sign in with the token in .pulumi-local/site-token, or .pulumi-local/admin-token for every site)` : ""}`);
     await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
     return 0;
   } finally {

@@ -80,7 +80,9 @@ export function installFaults(app: FastifyInstance, pbx: Pick<Pbx, "faults">): v
   // After the handler: its writes are committed, only the answer is lost.
   app.addHook("onSend", async (req, reply, payload) => {
     const f = pbx.faults;
-    if (f.resetRate && isApiRoute(req) && Math.random() < f.resetRate) req.raw.socket?.destroy();
+    // resetWritesOnly cuts what changes the PBX; reads and logins (wazo-auth POST /token) answer.
+    const spared = f.resetWritesOnly && (req.method === "GET" || (req.routeOptions.url ?? "").endsWith("/token"));
+    if (f.resetRate && isApiRoute(req) && !spared && Math.random() < f.resetRate) req.raw.socket?.destroy();
     return payload;
   });
 }

@@ -13,6 +13,8 @@ export interface FaultOptions {
    * *after* the request ran (writes are committed): the case idempotency keys exist for.
    */
   resetRate?: number;
+  /** Cut only the answers of writes (reads and logins answer): every write lands and nobody hears it did. */
+  resetWritesOnly?: boolean;
   /** Requests per second allowed per token; beyond it 429 with Retry-After. */
   rateLimit?: { perSecond: number };
   /** New objects answer 404 on GET for this long (eventual consistency of some PBX APIs). */

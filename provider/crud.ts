@@ -118,7 +118,9 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
     // The steering inputs ride along in the outputs, so `read` hands them back as
     // inputs and a refresh does not show them as added.
     const steering = Object.fromEntries(["ownerMark", "applyMode"].filter((k) => known[k] !== undefined).map((k) => [k, known[k]]));
-    return { ...rest, site: known.site, ...steering, [MANAGED]: managedPaths(args) };
+    // `revision` is always present (null on PBXs without revisions): an output missing from
+    // the state reads as unknown in a preview, which would make ApplyChanges' digest unknown.
+    return { ...rest, revision: rest.revision ?? null, site: known.site, ...steering, [MANAGED]: managedPaths(args) };
   };
   const forSite = async (site: string): Promise<KindDriver<K>> => kindDriver(await driverFor(site), a.kind);
 
@@ -132,8 +134,16 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
       const key = a.naturalKey(args as A);
       const d = await forSite(args.site).catch((e) => { throw contextError(a.type, key, e, args.site); });
       const input = a.input(args as A);
+      const takeOver = (existing: ModelOf[K]): Promise<ModelOf[K]> =>
+        // Adopt (or taking back what an interrupted run made) writes only when the live object differs.
+        matchesManaged(input, existing)
+          ? Promise.resolve(existing)
+          : d.update(d.idOf(existing), input, { ifMatch: existing.revision }).catch((e) => { throw contextError(a.type, key, e, args.site); });
       let m: ModelOf[K];
-      try {
+      // With adopt, look first: an object that is there is taken over without a refused create.
+      const adopted = args.adopt ? await d.find(a.key(args as A)).catch((e) => { throw contextError(a.type, key, e, args.site); }) : undefined;
+      if (adopted) m = await takeOver(adopted);
+      else try {
         m = await d.create(input, { ownerMark, idempotencyKey: ownerMark && idempotencyKeyOf(ownerMark, a.kind, input) });
       } catch (err) {
         if (!(err instanceof PbxConflictError)) throw contextError(a.type, key, err, args.site);
@@ -147,10 +157,7 @@ export function crudOps<K extends Kind, A extends Args>(a: Adapter<K, A>) {
               `Set adopt: true to take the existing object over, or choose another ${key.split(" ")[0]}.`,
           );
         }
-        // Adopt (or taking back what an interrupted run made) writes only when the live object differs.
-        m = matchesManaged(input, existing)
-          ? existing
-          : await d.update(d.idOf(existing), input, { ifMatch: existing.revision }).catch((e) => { throw contextError(a.type, key, e); });
+        m = await takeOver(existing);
       }
       const id = d.idOf(m);
       invalidate(args.site, a.kind, id);

@@ -147,12 +147,18 @@ export class ApplyGuard extends pulumi.dynamic.Resource {
 // ---- provider side: runs in the dynamic-provider process ----
 
 async function applyAll(digests: Record<string, string> | undefined): Promise<void> {
-  const { applied } = require("pulumi-pbx/provider/runtime") as typeof import("../runtime");
+  const { applied, driverFor } = require("pulumi-pbx/provider/runtime") as typeof import("../runtime");
   const sites = Object.keys(digests ?? {});
   const failures: string[] = [];
   await Promise.all(
-    sites.map((site) =>
-      applied(site).catch((e: unknown) => {
+    sites.map(async (site) => {
+      // A site with nothing saved (an adopting first run, edits that changed nothing) needs no reload.
+      const d = await driverFor(site);
+      if (!d.capabilities.needsApply || (await d.pendingChanges()) === 0) return;
+      await applied(site);
+    }).map((p, i) =>
+      p.catch((e: unknown) => {
+        const site = sites[i];
         const { describeError } = require("pulumi-pbx/provider/messages") as typeof import("../messages");
         failures.push(`site "${site}": ${describeError(e, site)}`);
       }),

@@ -181,6 +181,8 @@ export interface Driver {
   readonly forwardings: KindDriver<"forwarding">;
   /** Makes the site's saved changes live; a no-op when `capabilities.needsApply` is false. */
   apply(): Promise<void>;
+  /** How many saved changes wait for an apply (0 when the PBX has no apply step). */
+  pendingChanges(): Promise<number>;
   /** Imports users from a XiVO pipe-separated CSV (seed 002), all or nothing, through the PBX's own import. */
   importUsers(csvText: string): Promise<ImportResult>;
   /** Closes idle connections; the driver must not be used afterwards. */

@@ -163,6 +163,10 @@ export class ApiV1Driver implements Driver {
     await this.client.apply();
   }
 
+  async pendingChanges(): Promise<number> {
+    return (await this.client.applyStatus()).pending;
+  }
+
   importUsers(csvText: string): Promise<ImportResult> {
     return this.client.importUsers(csvText);
   }

@@ -63,6 +63,11 @@ export class WazoDriver implements Driver {
   /** confd changes are live as soon as they are written: nothing to apply. */
   async apply(): Promise<void> {}
 
+  /** Nothing is ever waiting: confd changes are live at once. */
+  async pendingChanges(): Promise<number> {
+    return 0;
+  }
+
   /**
    * Imports a XiVO pipe-separated CSV (seed 002) through Wazo's own
    * `POST /users/import`, which is all or nothing: the file is checked with

@@ -118,6 +118,14 @@ describe("the fast shape: one apply per deployment", () => {
     expectCode(pageErrors, 0);
     expect(pageErrors.output).not.toMatch(/deleted/);
     expectCode(await project.preview({ refresh: true, expectNoChanges: true }), 0);
+    // A console edit read through the shared list is drift, naming the field.
+    const edited = await pbx.admin(SITE).users.find({ extension: "4003" });
+    await pbx.admin(SITE).users.update(edited!.id, { lastName: "Console" });
+    await pbx.admin(SITE).apply();
+    const drift = await project.preview({ refresh: true, expectNoChanges: true, diff: true });
+    expectCode(drift, 7);
+    expect(drift.output).toContain("lastName");
+    expectCode(await project.up({ refresh: true }), 0);
     const doomed = await pbx.admin(SITE).users.find({ extension: "4017" });
     await pbx.admin(SITE).users.delete(doomed!.id);
     await pbx.admin(SITE).apply();

@@ -50,7 +50,8 @@ function commitOf(run: (cmd: string, args: string[], cwd?: string) => string, re
   const head = run("git", ["rev-parse", "--short", "HEAD"], repoRoot);
   const dirty = run("git", ["status", "--porcelain", "--", "index.ts", "provider", "sdk", "emulator", "bench"], repoRoot);
   if (!dirty || dirty === "unknown") return head;
-  const files = dirty.split("\n").map((l) => l.slice(3).trim()).filter(Boolean);
+  // `run` trims the output, so the first line lost its leading status blank: drop the status word, whatever its width.
+  const files = dirty.split("\n").map((l) => l.trim().replace(/^\S+\s+/, "")).filter(Boolean);
   return `${head} + uncommitted changes (${files.join(", ")})`;
 }
 

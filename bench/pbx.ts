@@ -43,6 +43,8 @@ export interface BenchPbxOptions {
   latencyMs: number;
   /** Apply delay (API v1); the emulator's default when undefined. */
   applyDelayMs?: number;
+  /** A durable store file (default: in memory), so a site can outlive the process. */
+  dataFile?: string;
 }
 
 /** Wazo: extension ranges of the site's internal context wide enough for any bench size. */
@@ -53,6 +55,7 @@ export async function startBenchPbx(opts: BenchPbxOptions): Promise<BenchPbx> {
   const options = {
     flavor: opts.driver,
     faults: { latencyMs: opts.latencyMs },
+    ...(opts.dataFile ? { dataFile: opts.dataFile } : {}),
     ...(opts.applyDelayMs === undefined || opts.driver !== "apiv1" ? {} : { applyDelayMs: opts.applyDelayMs }),
   };
   const child = spawn(process.execPath, [path.join(__dirname, "pbxHost.js"), JSON.stringify(options)], {

@@ -37,7 +37,12 @@ export interface ExportOptions {
   stack?: string;
   /** pulumi-pbx version range written in package.json (default `^<this version>`). */
   pulumiPbx?: string;
+  /** Requests in flight at most while reading (default {@link DEFAULT_EXPORT_CONCURRENCY}). */
+  concurrency?: number;
 }
+
+/** Reads in flight by default: a site of 10 000 users is read in seconds, and a hosted PBX's rate limit (429) slows the whole export down on its own. */
+export const DEFAULT_EXPORT_CONCURRENCY = 16;
 
 /** What the command touches besides the PBX; tests pass their own. */
 export interface ExportIo {
@@ -106,6 +111,7 @@ export async function runExport(opts: ExportOptions, io: ExportIo = processIo())
       ...(secrets.token ? { token: secrets.token } : {}),
       ...(opts.username ? { username: opts.username, password: secrets.password } : {}),
       ...(opts.tenant ? { tenant: opts.tenant } : {}),
+      maxConcurrency: opts.concurrency ?? DEFAULT_EXPORT_CONCURRENCY,
     });
     err(`reading site "${opts.site}" at ${opts.url} (${driverName})…\n`);
     progress = new Progress(io.stderr);
@@ -177,6 +183,12 @@ function summary(gen: Generated, out: string, stack: string, stackError: string 
   return lines.join("\n");
 }
 
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 256) throw new InvalidArgumentError(`must be a whole number from 1 to 256, not "${v}"`);
+  return n;
+};
+
 const collect = (v: string, acc: Rule[] = []): Rule[] => {
   try {
     return [...acc, parseRule(v)];
@@ -198,6 +210,7 @@ export function registerExport(cmd: Command): void {
     .option("--username <name>", "Wazo: wazo-auth login; its password from PBX_PASSWORD or a prompt")
     .option("--include <kind[:regex]>", `export only what matches (repeatable); kinds: user, number, group, key, forwarding; the regex matches the whole natural key (user:1[0-9]{3}, key:1001-.*)`, collect)
     .option("--exclude <kind[:regex]>", "leave out what matches (repeatable), after --include", collect)
+    .option("--concurrency <n>", `requests in flight at most while reading (default ${DEFAULT_EXPORT_CONCURRENCY})`, positiveInt)
     .option("--project <name>", "Pulumi project name (default pbx-<site>)")
     .option("--stack <name>", "stack of the config file (default: the site)")
     .option("--pulumi-pbx <range>", "pulumi-pbx dependency in package.json (default ^<this version>, or file:<this checkout> when run from one)")

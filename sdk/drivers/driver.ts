@@ -168,6 +168,8 @@ export interface DriverConnection {
   confdPath?: string;
   /** Wazo: path of wazo-auth under `url` (default `/api/auth/0.1`). */
   authPath?: string;
+  /** Requests in flight at most (default 8; the export raises it to read large sites). */
+  maxConcurrency?: number;
 }
 
 /** One site of one PBX, in the pulumi-pbx model. Safe to share between concurrent callers. */

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { WazoError } from "../errors";
-import { list, serve } from "../http";
+import { list, listTenants, serve } from "../http";
 import type { AuthUserRow, TenantRow, TokenRow } from "../model";
 import { DEFAULT_TOKEN_EXPIRATION_S, hashPassword, type WazoState } from "../state";
 
@@ -95,6 +95,14 @@ export function authRoutes(app: FastifyInstance, state: WazoState): void {
     if (b.uuid && state.store.get("authUser", b.uuid.toLowerCase())) throw conflict("uuid", b.uuid);
     const u = state.createAuthUser({ tenantUuid: c.tenant, username: b.username ?? "", password: b.password ?? "", uuid: b.uuid, firstname: b.firstname, lastname: b.lastname, email: b.email_address, purpose: b.purpose, enabled: b.enabled });
     return { status: 200, body: authUserView(u) };
+  });
+
+  serve(app, state, "listAuthUsers", (c) => {
+    // `recurse` widens the scope to the sub-tenants, as confd lists do.
+    const tenants = listTenants(c);
+    const rows = state.store.all<AuthUserRow>("authUser").filter((u) => tenants.includes(u.tenant_uuid));
+    const r = list(rows, c.query, { columns: { uuid: (u) => u.uuid, username: (u) => u.username ?? "", firstname: (u) => u.firstname ?? "", lastname: (u) => u.lastname ?? "", purpose: (u) => u.purpose, email_address: (u) => u.email_address ?? "" }, defaultSort: "username" }, authUserView);
+    return { status: 200, body: { ...r.body, total: rows.length, filtered: r.body.total } };
   });
 
   serve(app, state, "getAuthUser", (c) => ({ status: 200, body: authUserView(visibleAuthUser(c.state, c.visible, c.params.user_uuid)) }));

@@ -182,5 +182,5 @@ function mapOpt<T extends { applied?: boolean; createdAt?: string; updatedAt?: s
 
 export function createDriver(connection: DriverConnection): Driver {
   if (!connection.token) throw new Error(`no PBX token for site "${connection.site}"`);
-  return new ApiV1Driver({ url: connection.url, token: connection.token, site: connection.site });
+  return new ApiV1Driver({ url: connection.url, token: connection.token, site: connection.site, ...(connection.maxConcurrency ? { maxConcurrency: connection.maxConcurrency } : {}) });
 }

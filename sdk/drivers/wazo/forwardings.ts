@@ -90,6 +90,11 @@ export class WazoForwardings implements KindDriver<"forwarding"> {
       this.http.request<Forwards>({ method: "GET", path: `/users/${user}/forwards` }),
       this.http.request<Fallbacks>({ method: "GET", path: `/users/${user}/fallbacks` }),
     ]);
+    return this.modelOf(id, forwards, fallbacks);
+  }
+
+  /** Our forwarding of a user from its forwards and fallbacks (as GET …/forwards and …/fallbacks, or a user body, carry them). */
+  async modelOf(id: string, forwards: Forwards | undefined, fallbacks: Fallbacks | undefined): Promise<ForwardingModel> {
     const vmLastResort = fallbacks?.noanswer_destination?.type === "voicemail";
     const on = (Object.values(FORWARD_OF) as ForwardName[]).some((n) => forwards?.[n]?.enabled);
     const mode = on || vmLastResort ? "forward" : "off";
@@ -145,9 +150,15 @@ export class WazoForwardings implements KindDriver<"forwarding"> {
   }
 
   async list(): Promise<ForwardingModel[]> {
-    const users = await this.site.listAll<{ uuid: string; id: number }>("/users");
-    const all = await Promise.all(users.map((u) => this.find({ userId: u.uuid })));
-    return all.filter((f): f is ForwardingModel => f !== undefined);
+    // A confd user body carries its forwards and fallbacks: one paged list reads them all.
+    const users = await this.site.listAll<{ uuid: string; id: number; forwards?: Forwards; fallbacks?: Fallbacks }>("/users");
+    const all = await Promise.all(
+      users.map(async (u) => {
+        this.site.rememberUser(u);
+        return u.forwards && u.fallbacks ? this.modelOf(u.uuid, u.forwards, u.fallbacks) : this.find({ userId: u.uuid });
+      }),
+    );
+    return all.filter((f): f is ForwardingModel => f !== undefined && f.mode !== "off");
   }
 
   /** Sets or removes the voicemail as the no-answer fallback, keeping the other three fallbacks. */

@@ -80,6 +80,7 @@ export class WazoSite {
       password: connection.password,
       site: connection.site,
       tenant: connection.tenant,
+      ...(connection.maxConcurrency ? { maxConcurrency: connection.maxConcurrency } : {}),
       ...tuning,
     });
     const fixed = connection.tenant;
@@ -140,7 +141,7 @@ export class WazoSite {
   /** Every item of a confd collection: the first page, then the rest concurrently. */
   async listAll<T>(path: string, query: Record<string, string | number | undefined> = {}, service: "confd" | "auth" = "confd"): Promise<T[]> {
     const page = (offset: number) =>
-      this.http.request<Items<T>>({ service, method: "GET", path, query: { ...query, limit: PAGE_SIZE, offset } });
+      this.http.request<Items<T>>({ service, method: "GET", path, query: { ...query, limit: PAGE_SIZE, offset }, tenant: true });
     const first = await page(0);
     const items = [...(first?.items ?? [])];
     const total = first?.total ?? items.length;

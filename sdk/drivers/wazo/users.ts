@@ -295,28 +295,56 @@ export class WazoUsers implements KindDriver<"user"> {
     });
   }
 
+  /**
+   * Every user of the tenant in five paged lists, whatever the site's size:
+   * confd users (their bodies carry lines, extensions, voicemail id and
+   * services), SIP endpoints, voicemails, and wazo-auth logins; joined here
+   * rather than read one user at a time (four GETs each).
+   */
   async list(): Promise<UserModel[]> {
-    const all = await this.site.listAll<{ uuid: string; id: number }>("/users");
+    const [users, endpoints, voicemails, logins] = await Promise.all([
+      this.site.listAll<WazoUser>("/users"),
+      this.site.listAll<SipEndpoint>("/endpoints/sip"),
+      this.site.listAll<Voicemail>("/voicemails"),
+      this.site.listAll<AuthUser>("/users", {}, "auth"),
+    ]);
+    const endpointBy = new Map(endpoints.map((e) => [e.uuid, e]));
+    const voicemailBy = new Map(voicemails.map((v) => [v.id, v]));
+    const loginBy = new Map(logins.map((l) => [l.uuid, l]));
     const models = await Promise.all(
-      all.map((u) =>
-        this.get(u.uuid).catch((e: unknown) => {
-          if (e instanceof PbxNotFoundError) return undefined; // deleted while listing
-          throw e;
-        }),
-      ),
+      users.map(async (u) => {
+        this.site.rememberUser(u);
+        const endpointUuid = (await this.site.mainLine(u))?.line.endpoint_sip?.uuid;
+        // Made between the lists (or not in them): read it alone, as get does.
+        const endpoint = endpointUuid ? (endpointBy.get(endpointUuid) ?? null) : undefined;
+        const vm = u.voicemail ? (voicemailBy.get(u.voicemail.id) ?? null) : undefined;
+        if (endpoint === null || vm === null) {
+          return this.get(u.uuid).catch((e: unknown) => {
+            if (e instanceof PbxNotFoundError) return undefined; // deleted while listing
+            throw e;
+          });
+        }
+        return this.modelOf(u, { endpoint, vm, auth: loginBy.get(u.uuid) ?? null });
+      }),
     );
     return models.filter((m): m is UserModel => m !== undefined);
   }
 
-  /** Our model of a confd user (and its endpoint, voicemail and wazo-auth user). */
-  async modelOf(u: WazoUser): Promise<UserModel> {
+  /**
+   * Our model of a confd user (and its endpoint, voicemail and wazo-auth
+   * user): read here unless a list already brought them (`known`; a login
+   * of null is "none").
+   */
+  async modelOf(u: WazoUser, known?: { endpoint?: SipEndpoint; vm?: Voicemail; auth: AuthUser | null }): Promise<UserModel> {
     const main = await this.site.mainLine(u);
     const endpointUuid = main?.line.endpoint_sip?.uuid;
-    const [endpoint, vm, auth] = await Promise.all([
-      endpointUuid ? this.http.request<SipEndpoint>({ method: "GET", path: `/endpoints/sip/${endpointUuid}` }) : undefined,
-      u.voicemail ? this.http.request<Voicemail>({ method: "GET", path: `/voicemails/${u.voicemail.id}` }) : undefined,
-      this.authUser(u.uuid),
-    ]);
+    const [endpoint, vm, auth] = known
+      ? [known.endpoint, known.vm, known.auth ?? undefined]
+      : await Promise.all([
+          endpointUuid ? this.http.request<SipEndpoint>({ method: "GET", path: `/endpoints/sip/${endpointUuid}` }) : undefined,
+          u.voicemail ? this.http.request<Voicemail>({ method: "GET", path: `/voicemails/${u.voicemail.id}` }) : undefined,
+          this.authUser(u.uuid),
+        ]);
     const sipPassword = option(endpoint?.auth_section_options, "password") ?? "";
     this.http.addSecret(sipPassword);
     this.http.addSecret(vm?.password ?? undefined);

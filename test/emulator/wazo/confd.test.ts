@@ -516,6 +516,11 @@ describe("wazo-auth operations (answers checked against the description too)", (
     expect(u.status).toBe(200);
     expect((await lyon("GET", `/users/${u.body.uuid}`)).body).toMatchObject({ username: "lyon", purpose: "user", enabled: true });
     expect((await client(w.emu, "auth", w.token)("GET", `/users/${u.body.uuid}`)).status).toBe(404);
+    // The list shows the tenant's logins only (total in scope, filtered by the search).
+    const listed = await lyon("GET", "/users?search=lyo&limit=10");
+    expect(listed.body).toMatchObject({ total: 1, filtered: 1, items: [expect.objectContaining({ uuid: u.body.uuid, username: "lyon" })] });
+    expect((await client(w.emu, "auth", w.token)("GET", "/users")).body.items.map((x: { uuid: string }) => x.uuid)).not.toContain(u.body.uuid);
+    expect((await lyon("GET", "/users?order=nope")).status).toBe(400);
     expect((await lyon("PUT", `/users/${u.body.uuid}`, { username: "lyon2", firstname: "Léa" })).body).toMatchObject({ username: "lyon2", firstname: "Léa" });
     const session = await login(w, "lyon2", "lyon-pass");
     expect((await lyon("POST", `/users/password/reset?user_uuid=${u.body.uuid}`, { password: "new-pass" })).status).toBe(204);

@@ -815,6 +815,8 @@ export const authUserResponse = loose({
 
 // List answers
 export const usersResponse = itemsOf(userResponse);
+/** wazo-auth lists answer `total` (in scope), `filtered` (matching the search) and the page. */
+export const authUsersResponse = loose({ items: z.array(authUserResponse), total: z.number().int(), filtered: z.number().int() });
 export const linesResponse = itemsOf(lineResponse);
 export const endpointsSipResponse = itemsOf(endpointSipResponse);
 export const extensionsResponse = itemsOf(extensionResponse);

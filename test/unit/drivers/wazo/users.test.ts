@@ -250,11 +250,18 @@ describe("users: update, delete, find, list", () => {
     const t = testWazo();
     contexts(t.scope);
     const stub = (i: number) => ({ id: i, uuid: `aaaaaaaa-0000-4000-8000-${String(i).padStart(12, "0")}` });
-    t.scope.get(`${CONFD}/users`).query({ limit: "100", offset: "0" }).reply(200, { items: Array.from({ length: 100 }, (_, i) => stub(i + 1)), total: 102 });
-    t.scope.get(`${CONFD}/users`).query({ limit: "100", offset: "100" }).reply(200, { items: [stub(101), stub(102)], total: 102 });
-    for (let i = 1; i <= 102; i++) userReads(t.scope, wazoUser({ ...stub(i), voicemail: null, lines: [] }));
+    const full = (i: number) => wazoUser({ ...stub(i), voicemail: null, lines: [] });
+    t.scope.get(`${CONFD}/users`).query({ limit: "100", offset: "0" }).reply(200, { items: Array.from({ length: 100 }, (_, i) => full(i + 1)), total: 102 });
+    t.scope.get(`${CONFD}/users`).query({ limit: "100", offset: "100" }).reply(200, { items: [full(101), full(102)], total: 102 });
+    // The endpoints, voicemails and logins come in lists too, not one read per user.
+    t.scope.get(`${CONFD}/endpoints/sip`).query({ limit: "100", offset: "0" }).reply(200, { items: [], total: 0 });
+    t.scope.get(`${CONFD}/voicemails`).query({ limit: "100", offset: "0" }).reply(200, { items: [], total: 0 });
+    t.scope.get(`${AUTH}/users`).query({ limit: "100", offset: "0" }).matchHeader("wazo-tenant", /.+/).reply(200, { items: [{ uuid: stub(3).uuid, tenant_uuid: "t", username: "u3", firstname: null, lastname: null, purpose: "user", enabled: true, emails: [] }], total: 1, filtered: 1 });
     const all = await t.driver.users.list();
     expect(all).toHaveLength(102);
+    expect(all.find((u) => u.id === stub(3).uuid)?.portal).toEqual({ username: "u3", passwordSet: true });
+    expect(all.find((u) => u.id === stub(4).uuid)?.portal).toEqual({ username: null, passwordSet: false });
     expect(t.scope.isDone()).toBe(true);
+    expectValidRequests(t.calls);
   });
 });

@@ -40,8 +40,8 @@ export const PERMISSION_LABELS: Record<(typeof PERMISSIONS)[number], string> = {
   conferenceParticipantManagement: "Conference participant management",
 };
 
-/** Seed 000's key types (Keys tab). */
-export const KEY_TYPE_LABELS: Record<(typeof FUNCTION_KEY_TYPES)[number], string> = { blf: "BLF (busy lamp field)", quickCall: "Quick Call", line: "Line", switch: "Switch", pickup: "Pickup" };
+/** Key types: seed 000 (Keys tab) and seed 002 (XiVO). */
+export const KEY_TYPE_LABELS: Record<(typeof FUNCTION_KEY_TYPES)[number], string> = { blf: "BLF (busy lamp field)", quickCall: "Quick Call", line: "Line", switch: "Switch", pickup: "Pickup", forward: "Forward", service: "Service", group: "Group", transfer: "Transfer" };
 
 const FORWARD_LIST_LABELS: Record<(typeof FORWARD_LISTS)[number], string> = { onNoAnswer: "Forwarding on no answer", onBusy: "Forwarding on busy", always: "Always forward", whenUnreachable: "Forwarding when unreachable" };
 

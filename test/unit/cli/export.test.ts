@@ -16,13 +16,13 @@ function user(id: string, extension: string, first: string, extra: Partial<UserM
   };
 }
 const number = (id: string, n: string, destination: IncomingNumberModel["destination"], extra: Partial<IncomingNumberModel> = {}): IncomingNumberModel =>
-  ({ id, site: "office", revision: 1, number: n, destination, ringSeconds: 30, description: null, ...extra });
+  ({ id, site: "office", revision: 1, number: n, destination, ringSeconds: 30, description: null, sms: { type: "none" }, ...extra });
 const group = (id: string, name: string, members: string[], extra: Partial<UserGroupModel> = {}): UserGroupModel =>
-  ({ id, site: "office", revision: 1, name, members, ringStrategy: "allAtOnce", ringSeconds: 20, ...extra });
+  ({ id, site: "office", revision: 1, name, members, ringStrategy: "allAtOnce", ringSeconds: 20, queue: null, ...extra });
 const key = (userId: string, position: number, extra: Partial<FunctionKeyModel>): FunctionKeyModel =>
-  ({ id: `${userId}/${position}`, site: "office", revision: 1, userId, position, type: "blf", targetUserId: null, number: null, label: null, ...extra });
+  ({ id: `${userId}/${position}`, site: "office", revision: 1, userId, position, type: "blf", targetUserId: null, targetGroupId: null, number: null, forward: null, service: null, transfer: null, label: null, supervision: extra.type === undefined || extra.type === "blf", ...extra });
 const fwd = (userId: string, extra: Partial<ForwardingModel>): ForwardingModel =>
-  ({ id: userId, site: "office", revision: 1, userId, mode: "forward", onNoAnswer: [], onBusy: [], always: [], whenUnreachable: [], voicemailLastResort: false, followMe: [], ...extra });
+  ({ id: userId, site: "office", revision: 1, userId, mode: "forward", onNoAnswer: [], onBusy: [], always: [], whenUnreachable: [], voicemailLastResort: false, followMe: [], ringStrategy: "inOrder", requireKeyPress: false, directCallsOnly: false, forwardedCallerId: "caller", ...extra });
 
 /** A small office, in the order a PBX might list it (not sorted). */
 function office(): Snapshot {

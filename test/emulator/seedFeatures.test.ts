@@ -168,3 +168,33 @@ describe("user groups: the queue link (seed 000)", () => {
     expect([empty.status, rules(empty), empty.body.error.issues[0].path]).toEqual([422, ["queue_empty"], ["queue"]]);
   });
 });
+
+describe("the seed walk: features already on main, over HTTP", () => {
+  it("seed 000: every destination type for voice calls, each stored as given", async () => {
+    const u = await mkUser(call, "2301", { voicemail: { enabled: true } });
+    const g = (await call("POST", "sites/acme/user-groups", { name: "Walk group" })).body;
+    const destinations = [
+      { type: "none" }, // Not configured
+      { type: "user", userId: u.id }, // Extension
+      { type: "dialPlan", name: "Main menu" }, // Dial plan
+      { type: "voicemail", userId: u.id }, // Voicemail
+      { type: "hangup" }, // Hang up
+      { type: "conference", room: "Board" }, // Conference
+      { type: "userGroup", groupId: g.id },
+    ];
+    for (const [i, destination] of destinations.entries()) {
+      const r = await call("POST", "sites/acme/incoming-numbers", { number: `+32255503${10 + i}`, destination });
+      expect([r.status, r.body.destination]).toEqual([201, destination]);
+    }
+    const empty = await call("POST", "sites/acme/incoming-numbers", { number: "+3225550399", destination: { type: "conference", room: " " } });
+    expect(rules(empty)).toEqual(["conference_room_empty"]);
+  });
+
+  it("seed 000 General tab, seed 001 DND, seed 002 call recording, seed 004 department, seed 000 permissions and keys: stored and returned", async () => {
+    const fields = { directoryListed: false, multipleCalls: true, loginRequired: true, dnd: true, callRecording: "onDemand", department: "Sales", language: "fr_FR", permissions: ["userPortal", "queueManagement"], keyCount: 12 };
+    const u = await mkUser(call, "2302", fields);
+    expect(u).toMatchObject(fields);
+    const bad = await call("POST", "sites/acme/users", { extension: "2303", firstName: "B", permissions: ["userPortal", "userPortal"], keyCount: 0, language: "french" });
+    expect(rules(bad).sort()).toEqual(["key_count_range", "language_format", "permissions_unique"]);
+  });
+});

@@ -34,6 +34,13 @@ describe("forwarding options (seed 001, seed 003)", () => {
     expect(back.body).toMatchObject({ ringStrategy: "allAtOnce", requireKeyPress: true, directCallsOnly: true, forwardedCallerId: "user" });
   });
 
+  it("seed 003 fail-over mode: a list for when every device is unregistered", async () => {
+    const u = await mkUser(call, "2005");
+    const r = await call("PUT", `sites/acme/users/${u.id}/forwarding`, { mode: "forward", whenUnreachable: [{ number: "+32470111114", numberKind: "mobile" }] });
+    expect(r.status).toBe(201);
+    expect(r.body.whenUnreachable).toEqual([{ number: "+32470111114", numberKind: "mobile", ringSeconds: 20 }]);
+  });
+
   it("defaults: in order, no key press, every call, the caller's ID", async () => {
     const u = await mkUser(call, "2002");
     const r = await call("PUT", `sites/acme/users/${u.id}/forwarding`, { mode: "followMe", followMe: [{ number: "+32470111112" }] });
@@ -52,6 +59,9 @@ describe("forwarding options (seed 001, seed 003)", () => {
     expect(press.status).toBe(422);
     expect(rules(press)).toEqual(["key_press_needs_number"]);
     expect(press.body.error.issues[0].path).toEqual(["requireKeyPress"]);
+    // Seed 000 "sliding the seconds bar": 5–300 s.
+    const slider = await call("PUT", `sites/acme/users/${u.id}/forwarding`, { mode: "forward", always: [{ number: "+32470111113", ringSeconds: 3 }] });
+    expect([slider.status, rules(slider), slider.body.error.issues[0].path]).toEqual([422, ["ring_seconds_range"], ["always", 0, "ringSeconds"]]);
     const bad = await call("PUT", `sites/acme/users/${u.id}/forwarding`, { mode: "forward", always: [{ number: "+32470111113" }], ringStrategy: "random", forwardedCallerId: "nobody" });
     expect(bad.status).toBe(422);
     expect(bad.body.error.issues.map((i: { path: unknown[] }) => i.path[0]).sort()).toEqual(["forwardedCallerId", "ringStrategy"]);
@@ -186,6 +196,11 @@ describe("the seed walk: features already on main, over HTTP", () => {
       const r = await call("POST", "sites/acme/incoming-numbers", { number: `+32255503${10 + i}`, destination });
       expect([r.status, r.body.destination]).toEqual([201, destination]);
     }
+    // Seed 003 "Add From Spare": a spare number (not configured) given to a user.
+    const spare = (await call("POST", "sites/acme/incoming-numbers", { number: "+3225550398" })).body;
+    expect(spare.destination).toEqual({ type: "none" });
+    const given = await call("PATCH", `sites/acme/incoming-numbers/${spare.id}`, { destination: { type: "user", userId: u.id } });
+    expect(given.body.destination).toEqual({ type: "user", userId: u.id });
     const empty = await call("POST", "sites/acme/incoming-numbers", { number: "+3225550399", destination: { type: "conference", room: " " } });
     expect(rules(empty)).toEqual(["conference_room_empty"]);
   });

@@ -64,8 +64,9 @@ describe("wazo: driver_unsupported names each field Wazo cannot hold", () => {
     [userGroup, { name: "Support", queue: "support" }, ["queue"]],
   ])("%#", async (o, news, properties) => {
     const r = await o.check({}, news);
-    expect(r.failures.map((f) => f.property)).toEqual(properties);
-    for (const f of r.failures) expect(f.reason).toContain("rule: driver_unsupported");
+    const failures = r.failures ?? [];
+    expect(failures.map((f) => f.property)).toEqual(properties);
+    for (const f of failures) expect(f.reason).toContain("rule: driver_unsupported");
   });
 
   test("the XiVO key types and supervision are expressible", async () => {

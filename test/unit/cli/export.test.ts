@@ -79,6 +79,35 @@ describe("export: generation", () => {
     expect(ts).toContain("pbx.applyChangesOnce();");
   });
 
+  test("issue 14 seed fields are exported where they differ from the defaults, references as variables", () => {
+    const base = office();
+    const snap: Snapshot = {
+      ...base,
+      incomingNumbers: [...base.incomingNumbers, number("n4", "+3225550104", { type: "none" }, { sms: { type: "user", userId: "u1" } }), number("n5", "+3225550105", { type: "none" }, { sms: { type: "email", email: "sms@example.com" } })],
+      userGroups: [group("g1", "Sales Team", ["u3", "u1"], { ringStrategy: "inOrder", queue: "sales-queue" })],
+      functionKeys: [
+        ...base.functionKeys,
+        key("u1", 3, { type: "forward", forward: "unconditional", supervision: true }),
+        key("u1", 4, { type: "group", targetGroupId: "g1" }),
+        key("u1", 5, { type: "service", service: "dnd" }),
+      ],
+      forwardings: [fwd("u3", { always: [{ number: "+32470999999", numberKind: "mobile", ringSeconds: 20 }], ringStrategy: "allAtOnce", requireKeyPress: true, directCallsOnly: true, forwardedCallerId: "user" })],
+    };
+    const g = generate(snap, OPTIONS);
+    const ts = g.files["index.ts"];
+    expect(g.problems).toEqual([]);
+    expect(ts).toContain('queue: "sales-queue",');
+    expect(ts).toContain('sms: { type: "user", userId: user1001.id },');
+    expect(ts).toContain('sms: { type: "email", email: "sms@example.com" },');
+    expect(ts).toMatch(/type: "forward",\n  forward: "unconditional",\n  supervision: true,/);
+    expect(ts).toContain("targetGroupId: groupSalesTeam.id,");
+    expect(ts).toContain('service: "dnd",');
+    expect(ts).toContain('always: [{ number: "+32470999999", numberKind: "mobile" }],');
+    expect(ts).toMatch(/ringStrategy: "allAtOnce",\n  requireKeyPress: true,\n  directCallsOnly: true,\n  forwardedCallerId: "user",/);
+    // A blf key's supervision is its default: not written.
+    expect(ts.slice(ts.indexOf('"key-1001-1"'), ts.indexOf('"key-1001-2"'))).not.toContain("supervision");
+  });
+
   test("dependency order: users, groups, numbers, keys, forwardings, each sorted by natural key", () => {
     const ts = generate(office(), OPTIONS).files["index.ts"];
     const names = [...ts.matchAll(/new pbx\.\w+\("([^"]+)"/g)].map((m) => m[1]);

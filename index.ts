@@ -9,7 +9,7 @@
 export { User } from "./provider/resources/user";
 export type { UserArgs, VoicemailArgs, PortalArgs } from "./provider/resources/user";
 export { IncomingNumber } from "./provider/resources/incomingNumber";
-export type { IncomingNumberArgs, DestinationArgs } from "./provider/resources/incomingNumber";
+export type { IncomingNumberArgs, DestinationArgs, SmsRoutingArgs } from "./provider/resources/incomingNumber";
 export { UserGroup } from "./provider/resources/userGroup";
 export type { UserGroupArgs } from "./provider/resources/userGroup";
 export { FunctionKey } from "./provider/resources/functionKey";

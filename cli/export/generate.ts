@@ -28,7 +28,7 @@ import type {
 import { KINDS } from "../../sdk/drivers/driver";
 import { zodIssues } from "../../sdk/schemas/error";
 import { FORWARDING_LISTS, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
-import { FunctionKeyCreateSchema } from "../../sdk/schemas/functionKey";
+import { defaultSupervision, FunctionKeyCreateSchema } from "../../sdk/schemas/functionKey";
 import { IncomingNumberCreateSchema } from "../../sdk/schemas/incomingNumber";
 import { DEFAULT_NUMBERING_PLAN } from "../../sdk/schemas/site";
 import { UserCreateSchema } from "../../sdk/schemas/user";
@@ -273,7 +273,7 @@ export function generate(snapshot: Snapshot, options: GenerateOptions): Generate
         comments.push(`members are not managed: ${missing.length} of them ${missing.length === 1 ? "is" : "are"} not in this program`);
       }
     }
-    differing(args, g, ["ringStrategy", "ringSeconds"], { ringStrategy: "allAtOnce", ringSeconds: 20 });
+    differing(args, g, ["ringStrategy", "ringSeconds", "queue"], { ringStrategy: "allAtOnce", ringSeconds: 20 });
     args.adopt = true;
     if (!expressible("userGroup", name, UserGroupCreateSchema, args)) continue;
     const variable = `group${camel(s)}`;
@@ -303,12 +303,21 @@ export function generate(snapshot: Snapshot, options: GenerateOptions): Generate
       if (ref) destination = { type: d.type, groupId: ref };
       else why = g ? `its destination group "${g.name}" (group-${groupNames.get(g.id)}) is not exported` : `its destination group ${d.groupId} is not a group of the site`;
     }
+    // SMS routing (seed 000): to a user of the program, an e-mail, or nowhere (the default, left out).
+    const sms = (n.sms ?? { type: "none" }) as Record<string, string>;
+    let smsArg: Record<string, Value> | undefined;
+    if (sms.type === "user") {
+      const r = userRef(sms.userId);
+      if (r.ref) smsArg = { type: "user", userId: r.ref };
+      else why = why ?? `its SMS user ${r.why}`;
+    } else if (sms.type === "email") smsArg = { type: "email", email: sms.email };
     if (why) {
       problems.push({ name, message: `${why}: left out` });
       continue;
     }
     const args: Record<string, Value> = { number: n.number, destination };
     differing(args, n, ["ringSeconds", "description"], { ringSeconds: 30 });
+    if (smsArg) args.sms = smsArg;
     args.adopt = true;
     if (!expressible("incomingNumber", name, IncomingNumberCreateSchema, args)) continue;
     sections.incomingNumber.push({ name, text: block("IncomingNumber", name, args) });
@@ -329,14 +338,21 @@ export function generate(snapshot: Snapshot, options: GenerateOptions): Generate
     const name = `key-${key}`;
     const owner = userRef(k.userId);
     const target = k.targetUserId ? userRef(k.targetUserId) : undefined;
-    const why = [owner.ref ? undefined : `its user ${owner.why}`, target && !target.ref ? `its target ${target.why}` : undefined].filter(Boolean);
+    const groupRef = k.targetGroupId ? exportedGroups.get(k.targetGroupId) : undefined;
+    const why = [
+      owner.ref ? undefined : `its user ${owner.why}`,
+      target && !target.ref ? `its target ${target.why}` : undefined,
+      k.targetGroupId && !groupRef ? `its target group ${k.targetGroupId} is not exported` : undefined,
+    ].filter(Boolean);
     if (why.length > 0) {
       problems.push({ name, message: `${why.join("; ")}: left out` });
       continue;
     }
     const args: Record<string, Value> = { userId: owner.ref!, position: k.position, type: k.type };
     if (target) args.targetUserId = target.ref!;
-    differing(args, k, ["number", "label"], {});
+    if (groupRef) args.targetGroupId = groupRef;
+    differing(args, k, ["number", "forward", "service", "transfer", "label"], {});
+    if (k.supervision !== undefined && k.supervision !== defaultSupervision(k.type)) args.supervision = k.supervision;
     args.adopt = true;
     if (!expressible("functionKey", name, FunctionKeyCreateSchema, args)) continue;
     sections.functionKey.push({ name, text: block("FunctionKey", name, args) });
@@ -368,11 +384,13 @@ export function generate(snapshot: Snapshot, options: GenerateOptions): Generate
           else why.push(`${list} step ${i + 1}: ${r.why}`);
         }
         if (s.number !== undefined) step.number = s.number;
+        if (s.numberKind !== undefined) step.numberKind = s.numberKind;
         if (s.ringSeconds !== STEP_RING_SECONDS) step.ringSeconds = s.ringSeconds;
         return step;
       });
     }
     if (f.voicemailLastResort) args.voicemailLastResort = true;
+    differing(args, f, ["ringStrategy", "requireKeyPress", "directCallsOnly", "forwardedCallerId"], { ringStrategy: "inOrder", requireKeyPress: false, directCallsOnly: false, forwardedCallerId: "caller" });
     if (why.length > 0) {
       problems.push({ name, message: `${why.join("; ")}: left out` });
       continue;

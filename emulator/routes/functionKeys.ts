@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { FunctionKeyCreateSchema, KeyPositionParamSchema } from "../../sdk/schemas";
+import { defaultSupervision, FunctionKeyCreateSchema, KeyPositionParamSchema } from "../../sdk/schemas";
 import { parse, siteFor, type Pbx } from "../context";
 import { routeConfig } from "../guard";
 import { checkFunctionKey, functionKeyKey } from "../rules/functionKeys";
@@ -30,7 +30,18 @@ export function functionKeyRoutes(app: FastifyInstance, pbx: Pbx): void {
     schema: FunctionKeyCreateSchema,
     naturalKey: (userId, params) => functionKeyKey(userId, position(params)),
     pathFields: (userId, params) => ({ userId, position: position(params) }),
-    build: (b, fixed) => ({ ...fixed, type: b.type, targetUserId: b.targetUserId ?? null, number: b.number ?? null, label: b.label ?? null }),
+    build: (b, fixed) => ({
+      ...fixed,
+      type: b.type,
+      targetUserId: b.targetUserId ?? null,
+      targetGroupId: b.targetGroupId ?? null,
+      number: b.number ?? null,
+      forward: b.forward ?? null,
+      service: b.service ?? null,
+      transfer: b.transfer ?? null,
+      label: b.label ?? null,
+      supervision: b.supervision ?? defaultSupervision(b.type),
+    }),
     check: checkFunctionKey,
     listPath: "keys",
   });

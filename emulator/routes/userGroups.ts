@@ -15,7 +15,7 @@ export function userGroupRoutes(app: FastifyInstance, pbx: Pbx): void {
     noun: "user group",
     createSchema: UserGroupCreateSchema,
     updateSchema: UserGroupUpdateSchema,
-    build: (_site, b) => ({ ...b }),
+    build: (_site, b) => ({ ...b, queue: b.queue ?? null }),
     merge: mergeDefined,
     check: checkUserGroup,
   });

@@ -1,6 +1,6 @@
 /**
  * Rules that span objects for function keys: position inside the user's key
- * count, target user exists, no identical key twice on one user (seed 002).
+ * count, target user or group exists, no identical key twice on one user (seed 002).
  */
 import { functionKeyIdentity } from "../../sdk/schemas";
 import { conflict } from "../errors";
@@ -20,6 +20,7 @@ export function checkFunctionKey(ctx: RuleContext, owner: ObjectRow, d: Data): v
   // Seed 000: keys 1..the user's "Number of keys".
   if (position > keyCount) issues.add(["position"], "key_position_range", `position ${position} is beyond the user's ${keyCount} keys`);
   if (d.targetUserId) issues.requireObject(ctx, "user", String(d.targetUserId), ["targetUserId"], "key_target_missing", "user");
+  if (d.targetGroupId) issues.requireObject(ctx, "userGroup", String(d.targetGroupId), ["targetGroupId"], "key_target_missing", "user group");
   issues.throwIfAny();
   const identity = functionKeyIdentity(d as { type: string });
   const twin = ctx.store.children(ctx.site.name, "functionKey", owner.id).find((k) => Number(k.saved!.position) !== position && functionKeyIdentity(k.saved as { type: string }) === identity);

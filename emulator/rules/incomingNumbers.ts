@@ -1,8 +1,8 @@
 /**
  * Rules that span objects for incoming numbers: unique number, destinations
- * that point at existing objects.
+ * and SMS routing that point at existing objects.
  */
-import type { Destination } from "../../sdk/schemas";
+import type { Destination, SmsRouting } from "../../sdk/schemas";
 import { conflict } from "../errors";
 import type { Data } from "../store/store";
 import { Issues, type RuleContext } from "./common";
@@ -21,6 +21,9 @@ export function checkIncomingNumber(ctx: RuleContext, d: Data): void {
   } else if (dest.type === "userGroup") {
     issues.requireObject(ctx, "userGroup", dest.groupId, ["destination", "groupId"], "destination_missing", "user group");
   }
+  // Seed 000 SMS information: SMS to the number go to a user of the same site.
+  const sms = d.sms as SmsRouting | undefined;
+  if (sms?.type === "user") issues.requireObject(ctx, "user", sms.userId, ["sms", "userId"], "sms_target_missing", "user");
   issues.throwIfAny();
   const other = ctx.store.findByKey(ctx.site.name, "incomingNumber", incomingNumberKey(d));
   if (other && other.id !== ctx.selfId) {

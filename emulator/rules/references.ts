@@ -6,20 +6,25 @@
  * everything else: it leaves every user group, other users' keys aimed at it
  * are removed, forwarding steps to it are dropped, and incoming numbers that
  * rang it (or its voicemail) fall back to "Not configured" (`{type: "none"}`).
- * Deleting a user group sends its incoming numbers to "Not configured" too,
+ * SMS routed to it go nowhere (`sms: {type: "none"}`).
+ * Deleting a user group sends its incoming numbers to "Not configured" too
+ * and removes the group keys aimed at it,
  * and deleting an incoming number clears it as anyone's outgoing caller ID
  * (seed 003: the caller ID must be one of the account's numbers).
  * Every object touched gets a new revision and waits for the next apply, so
  * `pulumi refresh` shows the change as drift rather than hiding it.
  */
-import { FORWARDING_LISTS, type Destination, type ForwardingStep } from "../../sdk/schemas";
+import { FORWARDING_LISTS, type Destination, type ForwardingStep, type SmsRouting } from "../../sdk/schemas";
 import { saveObject } from "../objects";
 import type { ObjectRow, Store } from "../store/store";
 
 /** Stage the delete of `row` and its consequences. Call inside the request's transaction. */
 export function deleteWithReferences(store: Store, row: ObjectRow, now: string): void {
   if (row.kind === "user") unhookUser(store, row, now);
-  if (row.kind === "userGroup") resetDestinations(store, row.site, (d) => d.type === "userGroup" && d.groupId === row.id, now);
+  if (row.kind === "userGroup") {
+    resetDestinations(store, row.site, (d) => d.type === "userGroup" && d.groupId === row.id, now);
+    for (const key of store.allSaved(row.site, "functionKey")) if (key.saved!.targetGroupId === row.id) store.delete(key, now);
+  }
   if (row.kind === "incomingNumber") clearCallerId(store, row.site, String(row.saved!.number), now);
   store.delete(row, now);
 }
@@ -48,7 +53,15 @@ function unhookUser(store: Store, user: ObjectRow, now: string): void {
     }
     if (changed) saveObject(store, fwd, data, now);
   }
-  resetDestinations(store, site, (d) => (d.type === "user" || d.type === "voicemail") && d.userId === user.id, now);
+  // One save per number (one new revision) when both its destination and its SMS pointed at the user.
+  for (const num of store.allSaved(site, "incomingNumber")) {
+    const d = num.saved!.destination as Destination;
+    const sms = num.saved!.sms as SmsRouting | undefined;
+    const data = { ...num.saved! };
+    if ((d.type === "user" || d.type === "voicemail") && d.userId === user.id) data.destination = { type: "none" };
+    if (sms?.type === "user" && sms.userId === user.id) data.sms = { type: "none" };
+    if (data.destination !== num.saved!.destination || data.sms !== num.saved!.sms) saveObject(store, num, data, now);
+  }
 }
 
 function resetDestinations(store: Store, site: string, pointsAt: (d: Destination) => boolean, now: string): void {

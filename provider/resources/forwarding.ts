@@ -17,6 +17,12 @@ export interface ForwardStepArgs {
   userId?: pulumi.Input<string>;
   /** … or an external number (E.164). */
   number?: pulumi.Input<string>;
+  /**
+   * What the external number is: "deskPhone" or "mobile" (seed 003 "forward the
+   * call to desk phone or mobile phone and provide the number"); only with
+   * `number` (rule step_number_kind). Not on Wazo (driver_unsupported).
+   */
+  numberKind?: pulumi.Input<"deskPhone" | "mobile">;
   /** How long this step rings before the next, 5–300 s (default 20). */
   ringSeconds?: pulumi.Input<number>;
 }
@@ -32,12 +38,44 @@ export interface ForwardingArgs extends CommonArgs {
   onBusy?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
   /** Steps for every call (unconditional forwarding). */
   always?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
-  /** Steps when the user's phone is not registered. */
+  /**
+   * Steps when the user cannot be reached: every device of the user is
+   * unregistered (seed 003 fail-over mode: "only if all devices under the user
+   * are unregistered"). Not on Wazo (driver_unsupported).
+   */
   whenUnreachable?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
   /** Follow-me steps (mode "followMe" only). */
   followMe?: pulumi.Input<pulumi.Input<ForwardStepArgs>[]>;
   /** End in the user's voicemail when no step answers. */
   voicemailLastResort?: pulumi.Input<boolean>;
+  /**
+   * How the steps of each list ring: "inOrder" (default: one after the other,
+   * each for its ringSeconds — seed 000 staggered ring times, seed 003 "First
+   * 30 sec one device and rest the other device") or "allAtOnce" (every step
+   * rings together, each for its ringSeconds — seed 001 "ring all destinations
+   * simultaneously", seed 003 "Ring both devices simultaneously"). On Wazo only
+   * "inOrder" (driver_unsupported).
+   */
+  ringStrategy?: pulumi.Input<"inOrder" | "allAtOnce">;
+  /**
+   * Seed 003 "Require key Press": the far end presses a key to accept the
+   * forwarded call (so a mobile's voicemail does not take it). Needs a step
+   * with a `number` (rule key_press_needs_number). Default false; not on Wazo.
+   */
+  requireKeyPress?: pulumi.Input<boolean>;
+  /**
+   * Seed 003 "Forward direct calls only": forward calls made to the user
+   * (extension or own numbers), not those reaching it through a group.
+   * Default false; not on Wazo.
+   */
+  directCallsOnly?: pulumi.Input<boolean>;
+  /**
+   * Whose caller ID the destination sees: "caller" (default, the original
+   * caller's) or "user" (the forwarding user's own — seed 003 "Keep your
+   * caller-ID – Caller ID would display as user's caller id on the forwarded
+   * number"). On Wazo only "caller".
+   */
+  forwardedCallerId?: pulumi.Input<"caller" | "user">;
 }
 
 const provider = makeProvider("pulumi-pbx/provider/resources/forwarding");
@@ -67,7 +105,7 @@ const crud = crudOps<"forwarding", Checked>({
   key: (a) => ({ userId: a.userId }),
   input: withoutSite,
   diff: { replaceOn: ["site", "userId"], deleteBeforeReplace: true },
-  inputKeys: ["site", "userId", "mode", ...FORWARDING_LISTS, "followMe", "voicemailLastResort"],
+  inputKeys: ["site", "userId", "mode", ...FORWARDING_LISTS, "followMe", "voicemailLastResort", "ringStrategy", "requireKeyPress", "directCallsOnly", "forwardedCallerId"],
 });
 
 export const ops: ResourceOps = {

@@ -17,17 +17,50 @@ export interface FunctionKeyArgs extends CommonArgs {
   /** Key position, 1..the user's keyCount (default 20); one key per position. Changing it replaces the key. */
   position: pulumi.Input<number>;
   /**
-   * What the key does: "blf" (busy lamp of a user, needs targetUserId), "quickCall"
-   * (dials `number`), "line" (a user's line, needs targetUserId), "switch" (day/night
-   * switch), "pickup" (picks up a user's ringing call, needs targetUserId).
+   * What the key does. Seed 000 (Axivox Keys tab): "blf" (busy lamp of a user,
+   * needs targetUserId), "quickCall" (dials `number`), "line" (a user's line,
+   * needs targetUserId), "switch" (day/night switch), "pickup" (picks up a
+   * user's ringing call, needs targetUserId). Seed 002 (XiVO key types):
+   * "forward" (toggles the forward named in `forward`, to `number` or, without
+   * one, the phone prompts), "service" (toggles `service`, e.g. DND), "group"
+   * (calls the user group `targetGroupId`), "transfer" (`transfer`: blind or
+   * attended). A target a type needs is required and one it does not take is
+   * refused (rules key_target_required, key_target_forbidden). On Wazo,
+   * "switch" and "pickup" are driver_unsupported.
    */
-  type: pulumi.Input<"blf" | "quickCall" | "line" | "switch" | "pickup">;
+  type: pulumi.Input<"blf" | "quickCall" | "line" | "switch" | "pickup" | "forward" | "service" | "group" | "transfer">;
   /** Target user of blf, line and pickup keys. */
   targetUserId?: pulumi.Input<string>;
-  /** Number dialled by a quickCall key (E.164 or an internal extension). */
+  /** Target user group of a group key (seed 002 XiVO "Group" key); a group of the same site (rule key_target_missing). */
+  targetGroupId?: pulumi.Input<string>;
+  /**
+   * Number dialled by a quickCall key (E.164 or an internal extension), or the
+   * destination of a forward key — optional there: "if the forward
+   * unconditionnal function key is used with no destination the user will be
+   * prompted" (seed 002).
+   */
   number?: pulumi.Input<string>;
-  /** Label shown next to the key. */
+  /** Which forward a forward key toggles: "unconditional", "busy" or "noAnswer" (seed 002). */
+  forward?: pulumi.Input<"unconditional" | "busy" | "noAnswer">;
+  /**
+   * The service of a service key (seed 002 XiVO services): "dnd", "voicemail",
+   * "callRecording", "incallFilter", "forwardsOff", "phoneStatus", "directory",
+   * "groupPickup", "recordSound", "voicemailMessages", "voicemailPurge".
+   */
+  service?: pulumi.Input<"dnd" | "voicemail" | "callRecording" | "incallFilter" | "forwardsOff" | "phoneStatus" | "directory" | "groupPickup" | "recordSound" | "voicemailMessages" | "voicemailPurge">;
+  /** The kind of a transfer key: "blind" or "attended". */
+  transfer?: pulumi.Input<"blind" | "attended">;
+  /** Label shown next to the key (seed 002 "Label"). */
   label?: pulumi.Input<string>;
+  /**
+   * Supervision (seed 002): "a supervised key will light up when enabled".
+   * Default: on for blf, off for every other type. A blf key is always
+   * supervised and a line key never (rule key_supervision_type: pick the other
+   * type); keys with no state to show — group, transfer and the services other
+   * than dnd, voicemail, callRecording and incallFilter — cannot be
+   * (rule key_supervision_unsupported).
+   */
+  supervision?: pulumi.Input<boolean>;
 }
 
 const provider = makeProvider("pulumi-pbx/provider/resources/functionKey");
@@ -65,7 +98,7 @@ const crud = crudOps<"functionKey", Checked>({
   input: withoutSite,
   // A moved key is deleted first: the same key twice on one user is rejected (seed 002).
   diff: { replaceOn: ["site", "userId", "position"], deleteBeforeReplace: true },
-  inputKeys: ["site", "userId", "position", "type", "targetUserId", "number", "label"],
+  inputKeys: ["site", "userId", "position", "type", "targetUserId", "targetGroupId", "number", "forward", "service", "transfer", "label", "supervision"],
 });
 
 export const ops: ResourceOps = {

@@ -20,15 +20,30 @@ export type DestinationArgs =
   | { type: "conference"; room: pulumi.Input<string> }
   | { type: "hangup" };
 
+/**
+ * Where text messages (SMS) sent to the number go — the "SMS information"
+ * the Axivox console lists beside each incoming number (seed 000).
+ */
+export type SmsRoutingArgs =
+  | { type: "none" }
+  | { type: "email"; email: pulumi.Input<string> }
+  | { type: "user"; userId: pulumi.Input<string> };
+
 export interface IncomingNumberArgs extends CommonArgs {
   /** The number in E.164, unique on the site; changing it replaces the resource. */
   number: pulumi.Input<string>;
   /** Where calls to the number go. */
   destination: pulumi.Input<DestinationArgs>;
-  /** How long the destination rings before the call falls through, 5–300 s (default 30). */
+  /** How long the destination rings before the call falls through, 5–300 s (default 30; seed 002 XiVO incall "Ring time in seconds"). */
   ringSeconds?: pulumi.Input<number>;
   /** Free text shown in the console. */
   description?: pulumi.Input<string>;
+  /**
+   * Where SMS to the number go (seed 000 "SMS information"): `{type: "none"}`
+   * (the default), `{type: "email", email}` or `{type: "user", userId}` (a user
+   * of the same site; rule sms_target_missing). Not on Wazo (driver_unsupported).
+   */
+  sms?: pulumi.Input<SmsRoutingArgs>;
 }
 
 const provider = makeProvider("pulumi-pbx/provider/resources/incomingNumber");
@@ -59,7 +74,7 @@ const crud = crudOps<"incomingNumber", Checked>({
   key: (a) => ({ number: a.number }),
   input: withoutSite,
   diff: { replaceOn: ["site", "number"] },
-  inputKeys: ["site", "number", "destination", "ringSeconds", "description"],
+  inputKeys: ["site", "number", "destination", "ringSeconds", "description", "sms"],
 });
 
 export const ops: ResourceOps = {

@@ -19,6 +19,13 @@ export interface UserGroupArgs extends CommonArgs {
   ringStrategy?: pulumi.Input<"allAtOnce" | "inOrder">;
   /** How long each member (inOrder) or the group (allAtOnce) rings, 5–300 s (default 20). */
   ringSeconds?: pulumi.Input<number>;
+  /**
+   * The call-center queue the group is linked to, by its name or number on the
+   * PBX (seed 000: a user group "can be linked to a queue for call center
+   * capability"); queues themselves stay in the console. Not empty (rule
+   * queue_empty). Not on Wazo (driver_unsupported).
+   */
+  queue?: pulumi.Input<string>;
 }
 
 const provider = makeProvider("pulumi-pbx/provider/resources/userGroup");
@@ -49,7 +56,7 @@ const crud = crudOps<"userGroup", Checked>({
   key: (a) => ({ name: a.name }),
   input: withoutSite,
   diff: { replaceOn: ["site"] },
-  inputKeys: ["site", "name", "members", "ringStrategy", "ringSeconds"],
+  inputKeys: ["site", "name", "members", "ringStrategy", "ringSeconds", "queue"],
 });
 
 export const ops: ResourceOps = {

@@ -4,7 +4,7 @@
  * Conference; user groups as destinations come from the same console).
  */
 import { z } from "zod";
-import { e164, freeText, IdSchema, MAX_CHARS, nonEmpty, ObjectMetaShape, ringSeconds } from "./common";
+import { atMost, e164, freeText, IdSchema, MAX_CHARS, nonEmpty, ObjectMetaShape, ringSeconds, rule } from "./common";
 
 /** Where calls to the number go, discriminated on `type`. */
 export const DestinationSchema = z
@@ -21,12 +21,37 @@ export const DestinationSchema = z
 
 export type Destination = z.infer<typeof DestinationSchema>;
 
+/**
+ * Where text messages (SMS) sent to the number go — the "SMS information"
+ * the Axivox console lists beside each incoming number's Destination (seed
+ * 000): nowhere, to an e-mail address, or to a user of the site.
+ */
+export const SmsRoutingSchema = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("none") }).strict(),
+    z
+      .object({
+        type: z.literal("email"),
+        email: z
+          .string()
+          .trim()
+          .refine((v) => z.email().safeParse(v).success, rule("sms_email_format", "SMS e-mail must be a valid address"))
+          .refine(...atMost(MAX_CHARS.email, "sms_email_length", "SMS e-mail")),
+      })
+      .strict(),
+    z.object({ type: z.literal("user"), userId: IdSchema }).strict(),
+  ])
+  .meta({ id: "SmsRouting" });
+
+export type SmsRouting = z.infer<typeof SmsRoutingSchema>;
+
 const numberFields = {
   number: e164("e164", "number"),
   destination: DestinationSchema,
   /** XiVO incall "Ring time in seconds" (seed 002). */
   ringSeconds: ringSeconds(30),
   description: freeText("description_length", "description", MAX_CHARS.description).nullable(),
+  sms: SmsRoutingSchema,
 };
 
 /** Body of `POST /sites/{site}/incoming-numbers`. */
@@ -36,6 +61,7 @@ export const IncomingNumberCreateSchema = z
     destination: numberFields.destination.default({ type: "none" }),
     ringSeconds: numberFields.ringSeconds,
     description: numberFields.description.optional(),
+    sms: numberFields.sms.default({ type: "none" }),
   })
   .strict()
   .meta({ id: "IncomingNumberCreate" });
@@ -47,6 +73,7 @@ export const IncomingNumberUpdateSchema = z
     destination: numberFields.destination.optional(),
     ringSeconds: numberFields.ringSeconds.removeDefault().optional(),
     description: numberFields.description.optional(),
+    sms: numberFields.sms.optional(),
   })
   .strict()
   .meta({ id: "IncomingNumberUpdate" });
@@ -59,6 +86,8 @@ export const IncomingNumberSchema = z
     destination: DestinationSchema,
     ringSeconds: z.int(),
     description: z.string().nullable(),
+    // Default: numbers saved before SMS routing existed send SMS nowhere.
+    sms: SmsRoutingSchema.default({ type: "none" }),
   })
   .meta({ id: "IncomingNumber" });
 

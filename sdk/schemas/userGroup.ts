@@ -6,6 +6,14 @@ import { z } from "zod";
 import { IdSchema, nonEmpty, ObjectMetaShape, ringSeconds, rule } from "./common";
 
 /**
+ * The call-center queue a group is linked to (seed 000: "a grouping of
+ * Axivox users that can be linked to a queue for call center capability"):
+ * the queue's name or number on the PBX. Queues themselves are configured in
+ * the console; pulumi-pbx declares only the link.
+ */
+export const QueueLinkSchema = nonEmpty("queue_empty", "queue");
+
+/**
  * How members ring. The seeds name two: all at once (seed 001 "ring all
  * destinations simultaneously") and one after the other (seed 003 "First 30
  * sec one device and rest the other device").
@@ -21,6 +29,7 @@ const groupFields = {
   ringStrategy: RingStrategySchema,
   /** How long each member (inOrder) or the group (allAtOnce) rings. */
   ringSeconds: ringSeconds(20),
+  queue: QueueLinkSchema.nullable(),
 };
 
 /** Body of `POST /sites/{site}/user-groups`. */
@@ -30,6 +39,7 @@ export const UserGroupCreateSchema = z
     members: groupFields.members.default([]),
     ringStrategy: groupFields.ringStrategy.default("allAtOnce"),
     ringSeconds: groupFields.ringSeconds,
+    queue: groupFields.queue.optional(),
   })
   .strict()
   .meta({ id: "UserGroupCreate" });
@@ -41,6 +51,7 @@ export const UserGroupUpdateSchema = z
     members: groupFields.members.optional(),
     ringStrategy: groupFields.ringStrategy.optional(),
     ringSeconds: groupFields.ringSeconds.removeDefault().optional(),
+    queue: groupFields.queue.optional(),
   })
   .strict()
   .meta({ id: "UserGroupUpdate" });
@@ -53,6 +64,8 @@ export const UserGroupSchema = z
     members: z.array(z.string()),
     ringStrategy: RingStrategySchema,
     ringSeconds: z.int(),
+    // Default: groups saved before the queue link existed have none.
+    queue: z.string().nullable().default(null),
   })
   .meta({ id: "UserGroup" });
 

@@ -33,12 +33,15 @@ new pbx.IncomingNumber("main", {
   number: cfg.get("mainNumber") || "+3225550100",
   destination: { type: "userGroup", groupId: sales.id },
 });
-new pbx.FunctionKey("alice-1", { userId: alice.id, position: 1, type: "blf", targetUserId: bob.id, label: "Bob" });
+new pbx.FunctionKey("alice-1", { userId: alice.id, position: 1, type: "blf", targetUserId: bob.id, label: "Bob", supervision: true });
 new pbx.Forwarding("alice-fwd", {
   userId: alice.id,
   mode: "forward",
   onBusy: [{ number: "+32470999999" }],
   voicemailLastResort: true,
+  // Seed 001/003 forwarding options, at the values every driver can hold (read back on refresh: no drift).
+  ringStrategy: "inOrder",
+  forwardedCallerId: "caller",
 });
 if (cfg.get("withZed")) {
   new pbx.User("zed", { extension: "1099", firstName: "Zed", lastName: "Program", adopt: cfg.getBoolean("adoptZed") });
@@ -97,9 +100,9 @@ describe.each(CONFORMANCE_DRIVERS)("driver %s: pbx resources through the real en
     const [number] = await admin().incomingNumbers.list();
     expect(number).toMatchObject({ number: "+3225550100", destination: { type: "userGroup", groupId: group.id } });
     const key = await admin().functionKeys.find({ userId: alice.id, position: 1 });
-    expect(key).toMatchObject({ type: "blf", targetUserId: bob.id, label: "Bob" });
+    expect(key).toMatchObject({ type: "blf", targetUserId: bob.id, label: "Bob", supervision: true });
     const fwd = await admin().forwardings.find({ userId: alice.id });
-    expect(fwd).toMatchObject({ mode: "forward", onBusy: [{ number: "+32470999999" }], voicemailLastResort: true });
+    expect(fwd).toMatchObject({ mode: "forward", onBusy: [{ number: "+32470999999" }], voicemailLastResort: true, ringStrategy: "inOrder", forwardedCallerId: "caller" });
     const outs = await project.outputs({ showSecrets: true });
     expect(outs.sipUsername).toBe(alice.sipUsername);
     expect(outs.sipPassword).toBe(alice.sipPassword);

@@ -1,6 +1,6 @@
 /**
  * Incoming numbers and their destination (seed 000 "Incoming numbers": the
- * list with each number's Destination, and the edit page with "Destination
+ * list with each number's Destination and SMS information, and the edit page with "Destination
  * type for voice call" and its selection-specific field).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -32,6 +32,16 @@ export function describeDestination(d: Obj, users: Map<string, Obj>, groups: Map
     case "conference": return `Conference: ${d.room}`;
     default: return DESTINATION_LABELS[d.type] ?? d.type;
   }
+}
+
+/** Where SMS to the number go, in words (seed 000: the list shows each number's "SMS information"). */
+export function describeSms(sms: Obj | undefined, users: Map<string, Obj>): string {
+  if (sms?.type === "email") return `E-mail: ${sms.email}`;
+  if (sms?.type === "user") {
+    const u = users.get(sms.userId);
+    return `User: ${u ? `${u.extension} ${u.firstName} ${u.lastName ?? ""}`.trim() : `unknown user ${sms.userId}`}`;
+  }
+  return "Not configured";
 }
 
 function numberValues(n: Obj): FormValues {
@@ -71,7 +81,7 @@ export function numberPages(app: FastifyInstance): void {
     if (!numbers.ok) return render(req, reply, "error", { title: "Incoming numbers", site: chrome, section: "numbers", problem: problemOf(numbers) }, numbers.status);
     const byUser = new Map(users.map((u) => [u.id as string, u]));
     const byGroup = new Map((groups.body as Obj[]).map((g) => [g.id as string, g]));
-    const rows = (numbers.body as Obj[]).map((n) => ({ ...n, destinationText: describeDestination(n.destination, byUser, byGroup) }));
+    const rows = (numbers.body as Obj[]).map((n) => ({ ...n, destinationText: describeDestination(n.destination, byUser, byGroup), smsText: describeSms(n.sms, byUser) }));
     return render(req, reply, "numbers", { title: "Incoming numbers", site: chrome, section: "numbers", numbers: rows });
   });
 

@@ -40,8 +40,8 @@ export const PERMISSION_LABELS: Record<(typeof PERMISSIONS)[number], string> = {
   conferenceParticipantManagement: "Conference participant management",
 };
 
-/** Seed 000's key types (Keys tab). */
-export const KEY_TYPE_LABELS: Record<(typeof FUNCTION_KEY_TYPES)[number], string> = { blf: "BLF (busy lamp field)", quickCall: "Quick Call", line: "Line", switch: "Switch", pickup: "Pickup" };
+/** Key types: seed 000 (Keys tab) and seed 002 (XiVO). */
+export const KEY_TYPE_LABELS: Record<(typeof FUNCTION_KEY_TYPES)[number], string> = { blf: "BLF (busy lamp field)", quickCall: "Quick Call", line: "Line", switch: "Switch", pickup: "Pickup", forward: "Forward", service: "Service", group: "Group", transfer: "Transfer" };
 
 const FORWARD_LIST_LABELS: Record<(typeof FORWARD_LISTS)[number], string> = { onNoAnswer: "Forwarding on no answer", onBusy: "Forwarding on busy", always: "Always forward", whenUnreachable: "Forwarding when unreachable" };
 
@@ -214,12 +214,14 @@ export function userPages(app: FastifyInstance): void {
       }
       const current = await api.get(`${userPath(site, id)}/forwarding`);
       const f: Obj = current.ok ? current.body : { mode: "off", onNoAnswer: [], onBusy: [], always: [], whenUnreachable: [], followMe: [], voicemailLastResort: false };
-      const strip = (steps: Obj[]) => steps.map((s) => (s.userId ? { userId: s.userId, ringSeconds: s.ringSeconds } : { number: s.number, ringSeconds: s.ringSeconds }));
+      const strip = (steps: Obj[]) => steps.map((s) => (s.userId ? { userId: s.userId, ringSeconds: s.ringSeconds } : { number: s.number, ...(s.numberKind ? { numberKind: s.numberKind } : {}), ringSeconds: s.ringSeconds }));
       const indexes: Record<string, number[]> = {};
       const body: Obj = {};
       for (const list of lists) {
         const { steps, index } = rowsToSteps(rows[list]);
-        body[list] = steps;
+        // A number keeps the desk phone / mobile kind it had (seed 003): the tab does not show it.
+        const kinds = new Map(((f[list] ?? []) as Obj[]).filter((s) => s.numberKind).map((s) => [s.number, s.numberKind]));
+        body[list] = (steps as Obj[]).map((s) => (s.number && kinds.has(s.number) ? { ...s, numberKind: kinds.get(s.number) } : s));
         indexes[list] = index;
       }
       if (tab === "forwardings") {
@@ -231,6 +233,8 @@ export function userPages(app: FastifyInstance): void {
         Object.assign(body, { mode: on ? "followMe" : f.mode === "followMe" ? "off" : f.mode, followMe: on ? body.followMe : [], voicemailLastResort: f.voicemailLastResort });
         for (const list of FORWARD_LISTS) body[list] = strip(f[list] ?? []);
       }
+      // The tabs edit the lists; the options of seeds 001 and 003 (ring strategy, key press, …) stay as they are.
+      for (const option of ["ringStrategy", "requireKeyPress", "directCallsOnly", "forwardedCallerId"]) if (f[option] !== undefined) body[option] = f[option];
       const r = await api.call("PUT", `${userPath(site, id)}/forwarding`, body, current.ok ? { "if-match": `"${field(form, "revision") || current.body.revision}"` } : {});
       if (r.ok) return redirectWithFlash(req, reply, back, SAVED);
       const issues = issuesOf(r);
@@ -258,6 +262,10 @@ export function userPages(app: FastifyInstance): void {
     for (const row of rows) {
       const body = keyBody(row);
       const k = stored.get(row.position);
+      // The form edits the Axivox fields of a key (seed 000); a XiVO key's own fields (seed 002) stay as stored while its type does.
+      if (body && k && k.type === body.type) {
+        for (const f of ["targetGroupId", "forward", "service", "transfer", "supervision"]) if (k[f] !== null && k[f] !== undefined) body[f] = k[f];
+      }
       const same = k && body && k.type === body.type && (k.targetUserId ?? undefined) === body.targetUserId && (k.number ?? undefined) === body.number && (k.label ?? null) === body.label;
       if ((!body && !k) || same) continue;
       const path = `${userPath(site, id)}/keys/${row.position}`;

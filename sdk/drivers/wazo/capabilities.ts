@@ -72,6 +72,7 @@ export const WAZO_MAPPING: readonly MappingRow[] = [
   { kind: "incomingNumber", field: "destination (hangup)", wazo: "destination {type: hangup, cause: normal}" },
   { kind: "incomingNumber", field: "ringSeconds", wazo: "destination.ring_time (user and group destinations)", note: `other destinations have no ring time in Wazo: only the default ${DEFAULT_NUMBER_RING_SECONDS} is accepted` },
   { kind: "incomingNumber", field: "description", wazo: "/incalls/{id}: description" },
+  { kind: "incomingNumber", field: "sms", wazo: "unsupported except {type: none}", note: "confd incalls carry voice calls only; Wazo has no SMS routing per DID" },
   { kind: "incomingNumber", field: "(owner mark)", wazo: "/incalls/{id}: description, last line `pulumi-pbx:<digest>` (taken off on read)" },
   // Groups
   { kind: "userGroup", field: "id", wazo: "/groups/{uuid}: uuid" },
@@ -79,11 +80,17 @@ export const WAZO_MAPPING: readonly MappingRow[] = [
   { kind: "userGroup", field: "members", wazo: "PUT /groups/{uuid}/members/users: users[{uuid, priority = position in our list}]" },
   { kind: "userGroup", field: "ringStrategy", wazo: "/groups/{uuid}: ring_strategy", note: "allAtOnce ↔ all; inOrder ↔ linear" },
   { kind: "userGroup", field: "ringSeconds", wazo: "/groups/{uuid}: timeout and user_timeout (allAtOnce), user_timeout (inOrder)" },
+  { kind: "userGroup", field: "queue", wazo: "unsupported (leave unset)", note: "a Wazo queue's members are users and agents (/queues/{id}/members), not groups" },
   // Function keys
   { kind: "functionKey", field: "id", wazo: "/users/{uuid}/funckeys/{position}", note: "our id is `<user uuid>/<position>`" },
   { kind: "functionKey", field: "type blf", wazo: "blf: true, destination {type: user, user_id}" },
   { kind: "functionKey", field: "type line", wazo: "blf: false, destination {type: user, user_id}" },
   { kind: "functionKey", field: "type quickCall", wazo: "blf: false, destination {type: custom, exten: number}" },
+  { kind: "functionKey", field: "type forward", wazo: "destination {type: forward, forward: unconditional | busy | noanswer, exten: number or null}", note: "no exten: the phone prompts for the destination" },
+  { kind: "functionKey", field: "type service", wazo: "destination {type: service, service}", note: "dnd ↔ enablednd, voicemail ↔ enablevm, callRecording ↔ callrecord, incallFilter ↔ incallfilter, forwardsOff ↔ fwdundoall, phoneStatus ↔ phonestatus, directory ↔ directoryaccess, groupPickup ↔ pickup, recordSound ↔ recsnd, voicemailMessages ↔ vmusermsg, voicemailPurge ↔ vmuserpurge" },
+  { kind: "functionKey", field: "type group", wazo: "destination {type: group, group_id = the group's integer id}" },
+  { kind: "functionKey", field: "type transfer", wazo: "destination {type: transfer, transfer: blind | attended}" },
+  { kind: "functionKey", field: "supervision", wazo: "/users/{uuid}/funckeys/{position}: blf", note: "always sent (Wazo's own default is true)" },
   { kind: "functionKey", field: "type pickup", wazo: "unsupported", note: "Wazo's pickup service key has no target user; directed pickup is not a confd key type" },
   { kind: "functionKey", field: "type switch", wazo: "unsupported", note: "no Wazo counterpart of the Axivox switch key" },
   { kind: "functionKey", field: "label", wazo: "label", note: "no line breaks, tabs or ';'" },
@@ -98,6 +105,11 @@ export const WAZO_MAPPING: readonly MappingRow[] = [
   { kind: "forwarding", field: "voicemailLastResort", wazo: "/users/{uuid}/fallbacks: noanswer_destination {type: voicemail, voicemail_id}" },
   { kind: "forwarding", field: "whenUnreachable", wazo: "unsupported (must be empty)", note: "no unreachable forward in confd" },
   { kind: "forwarding", field: "followMe / mode followMe", wazo: "unsupported", note: "confd has no follow-me list" },
+  { kind: "forwarding", field: "ringStrategy", wazo: "unsupported except inOrder", note: "one destination per forward: nothing rings at the same time" },
+  { kind: "forwarding", field: "requireKeyPress", wazo: "unsupported (must be false)", note: "confd forwards have no answer confirmation" },
+  { kind: "forwarding", field: "directCallsOnly", wazo: "unsupported (must be false)", note: "a Wazo forward applies to every call of the user" },
+  { kind: "forwarding", field: "forwardedCallerId", wazo: "unsupported except caller", note: "forwarded calls keep the caller's ID; confd has no per-forward switch" },
+  { kind: "forwarding", field: "*.numberKind", wazo: "unsupported (leave unset)", note: "a forward destination is a bare number" },
 ];
 
 type Input = Record<string, unknown>;
@@ -141,6 +153,10 @@ function incomingNumberUnsupported(input: Input): Unsupported[] {
   if (has(input.ringSeconds) && input.ringSeconds !== DEFAULT_NUMBER_RING_SECONDS && type !== "user" && type !== "userGroup") {
     out.push({ property: "ringSeconds", message: `Wazo has a ring time only for user and group destinations; for a ${String(type)} destination leave ringSeconds unset (${DEFAULT_NUMBER_RING_SECONDS})` });
   }
+  const sms = input.sms as { type?: unknown } | undefined;
+  if (has(sms) && sms?.type !== "none") {
+    out.push({ property: "sms", message: "Wazo has no SMS routing for an incoming number (confd incalls carry voice calls only): leave sms unset or {type: \"none\"}" });
+  }
   return out;
 }
 
@@ -151,6 +167,9 @@ function userGroupUnsupported(input: Input): Unsupported[] {
     out.push({ property: "name", message: "a Wazo group label takes letters, digits, spaces and - _ . only" });
   }
   tooLong(out, input, "name", 128);
+  if (has(input.queue)) {
+    out.push({ property: "queue", message: "a Wazo group cannot be linked to a queue (queue members are users and agents): leave queue unset" });
+  }
   return out;
 }
 
@@ -182,6 +201,19 @@ function forwardingUnsupported(input: Input): Unsupported[] {
         out.push({ property: `${list}.${i}.ringSeconds`, message: `Wazo has no ring time per forward (the forwarded call rings until the far end gives up): leave ringSeconds unset (${DEFAULT_STEP_RING_SECONDS})` });
       }
     });
+  }
+  for (const list of [...FORWARD_LISTS, "whenUnreachable", "followMe"]) {
+    steps(list).forEach((step, i) => {
+      if (has(step?.numberKind)) out.push({ property: `${list}.${i}.numberKind`, message: "a Wazo forward destination is a bare number, with no desk phone / mobile kind: leave numberKind unset" });
+    });
+  }
+  if (has(input.ringStrategy) && input.ringStrategy !== "inOrder") {
+    out.push({ property: "ringStrategy", message: "Wazo holds one destination per forward, so nothing rings at the same time: leave ringStrategy unset (\"inOrder\")" });
+  }
+  if (input.requireKeyPress === true) out.push({ property: "requireKeyPress", message: "Wazo forwards have no key press to accept the call: leave requireKeyPress unset or false" });
+  if (input.directCallsOnly === true) out.push({ property: "directCallsOnly", message: "a Wazo forward applies to every call of the user, not only direct ones: leave directCallsOnly unset or false" });
+  if (has(input.forwardedCallerId) && input.forwardedCallerId !== "caller") {
+    out.push({ property: "forwardedCallerId", message: "Wazo forwarded calls show the caller's ID and confd has no switch for it: leave forwardedCallerId unset (\"caller\")" });
   }
   const anySteps = FORWARD_LISTS.some((l) => steps(l).length > 0);
   if (input.mode === "off" && input.voicemailLastResort === true) {

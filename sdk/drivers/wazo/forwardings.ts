@@ -114,6 +114,11 @@ export class WazoForwardings implements KindDriver<"forwarding"> {
       whenUnreachable: [],
       voicemailLastResort: vmLastResort,
       followMe: [],
+      // Wazo's forwards have none of these options: they read as our defaults (capabilities.ts refuses others).
+      ringStrategy: "inOrder",
+      requireKeyPress: false,
+      directCallsOnly: false,
+      forwardedCallerId: "caller",
     };
   }
 

@@ -12,22 +12,50 @@
  * - list: the users, then GET /users/{uuid}/funckeys for each.
  *
  * Types: blf ↔ user destination with `blf: true`; line ↔ user destination
- * with `blf: false`; quickCall ↔ custom destination (`exten` = number,
- * `blf: false`). A key whose destination we do not model (service, group,
- * forward, …) reads as type "switch", which Wazo cannot take as an input, so
- * a change made in confd always shows as a difference in `type`.
+ * with `blf: false`; quickCall ↔ custom destination (`exten` = number);
+ * forward ↔ forward destination (`forward`, optional `exten`: without one the
+ * phone prompts, seed 002); service ↔ service destination (our service names
+ * ↔ Wazo's, {@link SERVICE_OF}); group ↔ group destination; transfer ↔
+ * transfer destination. `supervision` ↔ `blf`. A key whose destination we do
+ * not model (agent, queue, parking, paging, …) reads as type "switch", which
+ * Wazo cannot take as an input, so a change made in confd always shows as a
+ * difference in `type`.
  */
 import { PbxConflictError, PbxNotFoundError } from "../../errors";
 import type { CreateOptions, FunctionKeyInput, FunctionKeyModel, KindDriver } from "../driver";
-import { FunctionKeyCreateSchema } from "../../schemas/functionKey";
+import { defaultSupervision, FunctionKeyCreateSchema, type KEY_SERVICES } from "../../schemas/functionKey";
 import { WazoSite, checked, invalid } from "./site";
 
+/** Our service names ↔ Wazo's funckey services (`plugins/func_key/schema.py`). */
+export const SERVICE_OF: Record<(typeof KEY_SERVICES)[number], string> = {
+  dnd: "enablednd",
+  voicemail: "enablevm",
+  callRecording: "callrecord",
+  incallFilter: "incallfilter",
+  forwardsOff: "fwdundoall",
+  phoneStatus: "phonestatus",
+  directory: "directoryaccess",
+  groupPickup: "pickup",
+  recordSound: "recsnd",
+  voicemailMessages: "vmusermsg",
+  voicemailPurge: "vmuserpurge",
+};
+const SERVICE_NAMED = Object.fromEntries(Object.entries(SERVICE_OF).map(([ours, theirs]) => [theirs, ours])) as Record<string, (typeof KEY_SERVICES)[number]>;
+
+/** Our forward names ↔ Wazo's. */
+export const KEY_FORWARD_OF = { unconditional: "unconditional", busy: "busy", noAnswer: "noanswer" } as const;
+const KEY_FORWARD_NAMED: Record<string, keyof typeof KEY_FORWARD_OF> = { unconditional: "unconditional", busy: "busy", noanswer: "noAnswer" };
+
 export const KEY_FIELDS: Record<string, string> = {
-  blf: "type",
+  blf: "supervision",
   label: "label",
   destination: "type",
   user_id: "targetUserId",
+  group_id: "targetGroupId",
   exten: "number",
+  forward: "forward",
+  service: "service",
+  transfer: "transfer",
   position: "position",
 };
 
@@ -115,14 +143,48 @@ export class WazoFunctionKeys implements KindDriver<"functionKey"> {
   }
 
   async modelOf(userId: string, position: number, k: FuncKey): Promise<FunctionKeyModel> {
-    const base = { id: keyId(userId, position), site: this.site.name, userId, position, label: k.label ?? null };
+    const base = {
+      id: keyId(userId, position),
+      site: this.site.name,
+      userId,
+      position,
+      label: k.label ?? null,
+      targetUserId: null,
+      targetGroupId: null,
+      number: null,
+      forward: null,
+      service: null,
+      transfer: null,
+      supervision: k.blf === true,
+    };
     const d = k.destination;
-    if (d.type === "user") {
-      const target = await this.site.userUuid(Number(d.user_id));
-      return { ...base, type: k.blf === false ? "line" : "blf", targetUserId: target, number: null };
+    switch (d.type) {
+      case "user": {
+        const target = await this.site.userUuid(Number(d.user_id));
+        return { ...base, type: k.blf === false ? "line" : "blf", targetUserId: target };
+      }
+      case "custom":
+        if (typeof d.exten === "string") return { ...base, type: "quickCall", number: d.exten };
+        break;
+      case "forward": {
+        const forward = KEY_FORWARD_NAMED[String(d.forward)];
+        if (forward) return { ...base, type: "forward", forward, number: typeof d.exten === "string" && d.exten !== "" ? d.exten : null };
+        break;
+      }
+      case "service": {
+        const service = SERVICE_NAMED[String(d.service)];
+        if (service) return { ...base, type: "service", service };
+        break;
+      }
+      case "group": {
+        const uuid = await this.site.groupUuid(Number(d.group_id));
+        return { ...base, type: "group", targetGroupId: uuid ?? `group-${String(d.group_id)}` };
+      }
+      case "transfer":
+        if (d.transfer === "blind" || d.transfer === "attended") return { ...base, type: "transfer", transfer: d.transfer };
+        break;
     }
-    if (d.type === "custom" && typeof d.exten === "string") return { ...base, type: "quickCall", targetUserId: null, number: d.exten };
-    return { ...base, type: "switch", targetUserId: null, number: null };
+    return { ...base, type: "switch" };
   }
 
   private async put(raw: FunctionKeyInput): Promise<void> {
@@ -137,19 +199,42 @@ export class WazoFunctionKeys implements KindDriver<"functionKey"> {
           if (e instanceof PbxNotFoundError) throw invalid("targetUserId", `user ${input.targetUserId} does not exist on this Wazo tenant`);
           throw e;
         });
-        body = { blf: input.type === "blf", destination: { type: "user", user_id: userId } };
+        body = { destination: { type: "user", user_id: userId } };
         break;
       }
       case "quickCall":
         if (!input.number) throw invalid("number", "a quickCall key needs a number");
-        body = { blf: false, destination: { type: "custom", exten: input.number } };
+        body = { destination: { type: "custom", exten: input.number } };
+        break;
+      case "forward":
+        if (!input.forward) throw invalid("forward", "a forward key needs which forward");
+        // No exten: the phone prompts for the destination (seed 002), and the lamp watches every forward of that kind.
+        body = { destination: { type: "forward", forward: KEY_FORWARD_OF[input.forward], exten: input.number ?? null } };
+        break;
+      case "service":
+        if (!input.service) throw invalid("service", "a service key needs a service");
+        body = { destination: { type: "service", service: SERVICE_OF[input.service] } };
+        break;
+      case "group": {
+        if (!input.targetGroupId) throw invalid("targetGroupId", "a group key needs a target group");
+        const groupId = await this.site.groupIntId(input.targetGroupId).catch((e: unknown) => {
+          if (e instanceof PbxNotFoundError) throw invalid("targetGroupId", `group ${input.targetGroupId} does not exist on this Wazo tenant`);
+          throw e;
+        });
+        body = { destination: { type: "group", group_id: groupId } };
+        break;
+      }
+      case "transfer":
+        if (!input.transfer) throw invalid("transfer", "a transfer key needs blind or attended");
+        body = { destination: { type: "transfer", transfer: input.transfer } };
         break;
       default:
         // capabilities.unsupported reports these at preview; this is the guard for direct callers.
         throw invalid("type", `Wazo has no ${input.type} key`);
     }
-    // PUT replaces the whole key: a label left out is no label.
+    // PUT replaces the whole key: a label left out is no label. Wazo's own default for blf is true, so it is always sent.
     body.label = input.label ?? null;
+    body.blf = input.supervision ?? defaultSupervision(input.type);
     await this.http.request({ method: "PUT", path: `/users/${encodeURIComponent(input.userId)}/funckeys/${input.position}`, body, fields: KEY_FIELDS });
   }
 }

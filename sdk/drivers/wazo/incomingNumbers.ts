@@ -201,6 +201,8 @@ export class WazoIncomingNumbers implements KindDriver<"incomingNumber"> {
       destination: await this.destinationOf(incall.destination),
       ringSeconds: ringSecondsOf(incall.destination),
       description,
+      // confd has no SMS routing for an incall (capabilities.ts refuses any other).
+      sms: { type: "none" },
     };
     if (mark) marks.set(model, mark);
     return model;

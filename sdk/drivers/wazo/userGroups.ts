@@ -136,6 +136,8 @@ export class WazoUserGroups implements KindDriver<"userGroup"> {
       members: users.map((u) => u.uuid),
       ringStrategy: linear ? "inOrder" : "allAtOnce",
       ringSeconds,
+      // A Wazo queue's members are users and agents, not groups: no link to read (capabilities.ts refuses one).
+      queue: null,
     };
   }
 

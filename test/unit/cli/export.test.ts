@@ -16,13 +16,13 @@ function user(id: string, extension: string, first: string, extra: Partial<UserM
   };
 }
 const number = (id: string, n: string, destination: IncomingNumberModel["destination"], extra: Partial<IncomingNumberModel> = {}): IncomingNumberModel =>
-  ({ id, site: "office", revision: 1, number: n, destination, ringSeconds: 30, description: null, ...extra });
+  ({ id, site: "office", revision: 1, number: n, destination, ringSeconds: 30, description: null, sms: { type: "none" }, ...extra });
 const group = (id: string, name: string, members: string[], extra: Partial<UserGroupModel> = {}): UserGroupModel =>
-  ({ id, site: "office", revision: 1, name, members, ringStrategy: "allAtOnce", ringSeconds: 20, ...extra });
+  ({ id, site: "office", revision: 1, name, members, ringStrategy: "allAtOnce", ringSeconds: 20, queue: null, ...extra });
 const key = (userId: string, position: number, extra: Partial<FunctionKeyModel>): FunctionKeyModel =>
-  ({ id: `${userId}/${position}`, site: "office", revision: 1, userId, position, type: "blf", targetUserId: null, number: null, label: null, ...extra });
+  ({ id: `${userId}/${position}`, site: "office", revision: 1, userId, position, type: "blf", targetUserId: null, targetGroupId: null, number: null, forward: null, service: null, transfer: null, label: null, supervision: extra.type === undefined || extra.type === "blf", ...extra });
 const fwd = (userId: string, extra: Partial<ForwardingModel>): ForwardingModel =>
-  ({ id: userId, site: "office", revision: 1, userId, mode: "forward", onNoAnswer: [], onBusy: [], always: [], whenUnreachable: [], voicemailLastResort: false, followMe: [], ...extra });
+  ({ id: userId, site: "office", revision: 1, userId, mode: "forward", onNoAnswer: [], onBusy: [], always: [], whenUnreachable: [], voicemailLastResort: false, followMe: [], ringStrategy: "inOrder", requireKeyPress: false, directCallsOnly: false, forwardedCallerId: "caller", ...extra });
 
 /** A small office, in the order a PBX might list it (not sorted). */
 function office(): Snapshot {
@@ -77,6 +77,35 @@ describe("export: generation", () => {
     expect(ts).toContain('permissions: ["userPortal", "callList"]');
     expect(ts.match(/^  adopt: true,$/gm)).toHaveLength(4 + 1 + 3 + 3 + 1);
     expect(ts).toContain("pbx.applyChangesOnce();");
+  });
+
+  test("issue 14 seed fields are exported where they differ from the defaults, references as variables", () => {
+    const base = office();
+    const snap: Snapshot = {
+      ...base,
+      incomingNumbers: [...base.incomingNumbers, number("n4", "+3225550104", { type: "none" }, { sms: { type: "user", userId: "u1" } }), number("n5", "+3225550105", { type: "none" }, { sms: { type: "email", email: "sms@example.com" } })],
+      userGroups: [group("g1", "Sales Team", ["u3", "u1"], { ringStrategy: "inOrder", queue: "sales-queue" })],
+      functionKeys: [
+        ...base.functionKeys,
+        key("u1", 3, { type: "forward", forward: "unconditional", supervision: true }),
+        key("u1", 4, { type: "group", targetGroupId: "g1" }),
+        key("u1", 5, { type: "service", service: "dnd" }),
+      ],
+      forwardings: [fwd("u3", { always: [{ number: "+32470999999", numberKind: "mobile", ringSeconds: 20 }], ringStrategy: "allAtOnce", requireKeyPress: true, directCallsOnly: true, forwardedCallerId: "user" })],
+    };
+    const g = generate(snap, OPTIONS);
+    const ts = g.files["index.ts"];
+    expect(g.problems).toEqual([]);
+    expect(ts).toContain('queue: "sales-queue",');
+    expect(ts).toContain('sms: { type: "user", userId: user1001.id },');
+    expect(ts).toContain('sms: { type: "email", email: "sms@example.com" },');
+    expect(ts).toMatch(/type: "forward",\n  forward: "unconditional",\n  supervision: true,/);
+    expect(ts).toContain("targetGroupId: groupSalesTeam.id,");
+    expect(ts).toContain('service: "dnd",');
+    expect(ts).toContain('always: [{ number: "+32470999999", numberKind: "mobile" }],');
+    expect(ts).toMatch(/ringStrategy: "allAtOnce",\n  requireKeyPress: true,\n  directCallsOnly: true,\n  forwardedCallerId: "user",/);
+    // A blf key's supervision is its default: not written.
+    expect(ts.slice(ts.indexOf('"key-1001-1"'), ts.indexOf('"key-1001-2"'))).not.toContain("supervision");
   });
 
   test("dependency order: users, groups, numbers, keys, forwardings, each sorted by natural key", () => {

@@ -97,17 +97,17 @@ export function apiUser(overrides: Partial<User> = {}): User {
 
 /** An incoming number as the PBX returns it. */
 export function apiNumber(overrides: Partial<IncomingNumber> = {}): IncomingNumber {
-  return { ...meta, id: "num_1", number: "+3225550100", destination: { type: "none" }, ringSeconds: 30, description: null, ...overrides };
+  return { ...meta, id: "num_1", number: "+3225550100", destination: { type: "none" }, ringSeconds: 30, description: null, sms: { type: "none" }, ...overrides };
 }
 
 /** A user group as the PBX returns it. */
 export function apiGroup(overrides: Partial<UserGroup> = {}): UserGroup {
-  return { ...meta, id: "grp_1", name: "Sales", members: [], ringStrategy: "allAtOnce", ringSeconds: 20, ...overrides };
+  return { ...meta, id: "grp_1", name: "Sales", members: [], ringStrategy: "allAtOnce", ringSeconds: 20, queue: null, ...overrides };
 }
 
 /** A function key as the PBX returns it. */
 export function apiKey(overrides: Partial<FunctionKey> = {}): FunctionKey {
-  return { ...meta, id: "key_1", userId: "usr_1", position: 1, type: "blf", targetUserId: "usr_2", number: null, label: null, ...overrides };
+  return { ...meta, id: "key_1", userId: "usr_1", position: 1, type: "blf", targetUserId: "usr_2", targetGroupId: null, number: null, forward: null, service: null, transfer: null, label: null, supervision: true, ...overrides };
 }
 
 /** A list page. */

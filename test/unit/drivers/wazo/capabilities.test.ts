@@ -32,6 +32,13 @@ const unsupported: Array<[Kind, Record<string, unknown>, string[]]> = [
   ["forwarding", { userId: "u", mode: "forward", onBusy: [{ number: "+32470999999", ringSeconds: 30 }] }, ["onBusy.0.ringSeconds"]],
   ["forwarding", { userId: "u", mode: "off", voicemailLastResort: true }, ["voicemailLastResort"]],
   ["forwarding", { userId: "u", mode: "forward" }, ["mode"]],
+  // Issue 14: seed 000 SMS routing and queue link, seed 001/003 forwarding options.
+  ["incomingNumber", { number: "+3225550100", destination: { type: "none" }, sms: { type: "email", email: "sms@example.com" } }, ["sms"]],
+  ["incomingNumber", { number: "+3225550100", destination: { type: "none" }, sms: { type: "user", userId: "u" } }, ["sms"]],
+  ["userGroup", { name: "Support", queue: "support-queue" }, ["queue"]],
+  ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999" }], ringStrategy: "allAtOnce" }, ["ringStrategy"]],
+  ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999" }], requireKeyPress: true, directCallsOnly: true, forwardedCallerId: "user" }, ["requireKeyPress", "directCallsOnly", "forwardedCallerId"]],
+  ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999", numberKind: "mobile" }] }, ["always.0.numberKind"]],
 ];
 
 const supported: Array<[Kind, Record<string, unknown>]> = [
@@ -45,6 +52,14 @@ const supported: Array<[Kind, Record<string, unknown>]> = [
   ["forwarding", { userId: "u", mode: "forward", onNoAnswer: [{ number: "+32470999999", ringSeconds: 20 }], onBusy: [{ userId: "v" }], voicemailLastResort: true }],
   ["forwarding", { userId: "u", mode: "forward", voicemailLastResort: true }],
   ["forwarding", { userId: "u", mode: "off" }],
+  // Issue 14: the XiVO key types and supervision (seed 002); defaults of the new options.
+  ["functionKey", { userId: "u", position: 3, type: "forward", forward: "unconditional", supervision: true }],
+  ["functionKey", { userId: "u", position: 4, type: "forward", forward: "busy", number: "+32470999999" }],
+  ["functionKey", { userId: "u", position: 5, type: "service", service: "dnd", supervision: true }],
+  ["functionKey", { userId: "u", position: 6, type: "group", targetGroupId: "g" }],
+  ["functionKey", { userId: "u", position: 7, type: "transfer", transfer: "blind" }],
+  ["incomingNumber", { number: "+3225550100", destination: { type: "none" }, sms: { type: "none" } }],
+  ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999" }], ringStrategy: "inOrder", requireKeyPress: false, directCallsOnly: false, forwardedCallerId: "caller" }],
 ];
 
 describe("capabilities.unsupported", () => {

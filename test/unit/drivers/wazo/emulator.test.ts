@@ -70,6 +70,21 @@ test("all five kinds converge, conflicts are found, and delete leaves nothing be
   expect(key).toMatchObject({ type: "blf", targetUserId: bob.id, label: "Bob" });
   expect(await rejectionOf(d.functionKeys.create({ userId: alice.id, position: 1, type: "quickCall", number: "123" }))).toBeInstanceOf(PbxConflictError);
   expect((await d.functionKeys.list()).map((k) => k.id)).toEqual([key.id]);
+  // Seed 002 key types and supervision, through the Wazo emulator and back.
+  const seedKeys = [
+    { position: 2, type: "forward", forward: "unconditional", supervision: true, label: "Fwd" },
+    { position: 3, type: "forward", forward: "busy", number: "+32470999999" },
+    { position: 4, type: "service", service: "dnd", supervision: true },
+    { position: 5, type: "group", targetGroupId: g.id },
+    { position: 6, type: "transfer", transfer: "blind" },
+  ] as const;
+  for (const k of seedKeys) {
+    const made = await d.functionKeys.create({ userId: alice.id, ...k });
+    expect(made).toMatchObject({ ...k, supervision: "supervision" in k ? k.supervision : false });
+    expect(await d.functionKeys.get(made.id)).toEqual(made);
+  }
+  expect(await rejectionOf(d.functionKeys.create({ userId: alice.id, position: 7, type: "forward", forward: "unconditional" }))).toBeInstanceOf(PbxConflictError);
+  for (const k of seedKeys) await d.functionKeys.delete(`${alice.id}/${k.position}`);
 
   const f = await d.forwardings.create({ userId: alice.id, mode: "forward", onBusy: [{ number: "+32470999999" }], onNoAnswer: [{ userId: bob.id }], voicemailLastResort: true });
   expect(f).toMatchObject({ mode: "forward", onBusy: [{ number: "+32470999999", ringSeconds: 20 }], onNoAnswer: [{ userId: bob.id, ringSeconds: 20 }], voicemailLastResort: true });

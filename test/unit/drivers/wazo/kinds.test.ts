@@ -21,7 +21,7 @@ describe("incoming numbers", () => {
     t.scope.put(`${CONFD}/incalls/5/extensions/50`).reply(204);
     t.scope.get(`${CONFD}/incalls/5`).reply(200, wazoIncall({ description: "Main", destination: { type: "user", user_id: 1, ring_time: 25, user_firstname: "Alice" } }));
     const n = await t.driver.incomingNumbers.create({ number: "+3225550100", destination: { type: "user", userId: U1 }, ringSeconds: 25, description: "Main" });
-    expect(n).toEqual({ id: "5", site: "office", number: "+3225550100", destination: { type: "user", userId: U1 }, ringSeconds: 25, description: "Main" });
+    expect(n).toEqual({ id: "5", site: "office", number: "+3225550100", destination: { type: "user", userId: U1 }, ringSeconds: 25, description: "Main", sms: { type: "none" } });
     expect(t.scope.isDone()).toBe(true);
     expectValidRequests(t.calls);
   });
@@ -205,7 +205,7 @@ describe("user groups", () => {
     t.scope.put(`${CONFD}/groups/${G1}/members/users`, { users: [{ uuid: U2, priority: 0 }, { uuid: U1, priority: 1 }] }).reply(204);
     t.scope.get(`${CONFD}/groups/${G1}`).reply(200, wazoGroup({ ring_strategy: "linear", timeout: null, user_timeout: 15, members: { users: [{ uuid: U1, priority: 1 }, { uuid: U2, priority: 0 }], extensions: [] } }));
     const g = await t.driver.userGroups.create({ name: "Sales", members: [U2, U1], ringStrategy: "inOrder", ringSeconds: 15 });
-    expect(g).toEqual({ id: G1, site: "office", name: "Sales", members: [U2, U1], ringStrategy: "inOrder", ringSeconds: 15 });
+    expect(g).toEqual({ id: G1, site: "office", name: "Sales", members: [U2, U1], ringStrategy: "inOrder", ringSeconds: 15, queue: null });
     expect(t.scope.isDone()).toBe(true);
     expectValidRequests(t.calls);
   });
@@ -274,10 +274,16 @@ describe("user groups", () => {
 });
 
 describe("function keys", () => {
+  const none = { targetUserId: null, targetGroupId: null, number: null, forward: null, service: null, transfer: null, label: null, supervision: false };
   const types: Array<[string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]> = [
-    ["blf", { type: "blf", targetUserId: U2, label: "Bob" }, { blf: true, label: "Bob", destination: { type: "user", user_id: 2 } }, { type: "blf", targetUserId: U2, number: null, label: "Bob" }],
-    ["line", { type: "line", targetUserId: U2 }, { blf: false, label: null, destination: { type: "user", user_id: 2 } }, { type: "line", targetUserId: U2, number: null, label: null }],
-    ["quickCall", { type: "quickCall", number: "+32470999999" }, { blf: false, label: null, destination: { type: "custom", exten: "+32470999999" } }, { type: "quickCall", targetUserId: null, number: "+32470999999", label: null }],
+    ["blf", { type: "blf", targetUserId: U2, label: "Bob" }, { blf: true, label: "Bob", destination: { type: "user", user_id: 2 } }, { ...none, type: "blf", targetUserId: U2, label: "Bob", supervision: true }],
+    ["line", { type: "line", targetUserId: U2 }, { blf: false, label: null, destination: { type: "user", user_id: 2 } }, { ...none, type: "line", targetUserId: U2 }],
+    ["quickCall", { type: "quickCall", number: "+32470999999" }, { blf: false, label: null, destination: { type: "custom", exten: "+32470999999" } }, { ...none, type: "quickCall", number: "+32470999999" }],
+    // Seed 002: a forward unconditional key with no destination prompts; supervised, it watches every unconditional forward.
+    ["forward (no number: prompts)", { type: "forward", forward: "unconditional", supervision: true, label: "Fwd" }, { blf: true, label: "Fwd", destination: { type: "forward", forward: "unconditional", exten: null } }, { ...none, type: "forward", forward: "unconditional", label: "Fwd", supervision: true }],
+    ["forward to a number", { type: "forward", forward: "noAnswer", number: "+32470999999" }, { blf: false, label: null, destination: { type: "forward", forward: "noanswer", exten: "+32470999999" } }, { ...none, type: "forward", forward: "noAnswer", number: "+32470999999" }],
+    ["service", { type: "service", service: "dnd", supervision: true }, { blf: true, label: null, destination: { type: "service", service: "enablednd" } }, { ...none, type: "service", service: "dnd", supervision: true }],
+    ["transfer", { type: "transfer", transfer: "attended" }, { blf: false, label: null, destination: { type: "transfer", transfer: "attended" } }, { ...none, type: "transfer", transfer: "attended" }],
   ];
   it.each(types)("create %s: GET (free), PUT, GET", async (_n, input, body, model) => {
     const t = testWazo();
@@ -299,17 +305,32 @@ describe("function keys", () => {
     expect(t.calls.filter((c) => c.method === "PUT")).toEqual([]);
   });
 
-  it("a key Wazo has that we do not model reads as type switch; delete; find; list", async () => {
+  it("a group key: the group's integer id in Wazo, its uuid in ours", async () => {
+    const t = testWazo();
+    t.scope.get(`${CONFD}/users/${U1}/funckeys/6`).reply(404, ["Resource Not Found - FuncKey was not found"]);
+    t.scope.get(`${CONFD}/groups/${G1}`).reply(200, wazoGroup());
+    const body = { blf: false, label: "Sales", destination: { type: "group", group_id: 3 } };
+    t.scope.put(`${CONFD}/users/${U1}/funckeys/6`, body).reply(204);
+    t.scope.get(`${CONFD}/users/${U1}/funckeys/6`).reply(200, { inherited: false, ...body, destination: { ...body.destination, href: null } });
+    const k = await t.driver.functionKeys.create({ userId: U1, position: 6, type: "group", targetGroupId: G1, label: "Sales" });
+    expect(k).toEqual({ id: `${U1}/6`, site: "office", userId: U1, position: 6, ...none, type: "group", targetGroupId: G1, label: "Sales" });
+    expect(t.scope.isDone()).toBe(true);
+    expectValidRequests(t.calls);
+  });
+
+  it("a key Wazo has that we do not model reads as type switch; a pickup service as groupPickup; delete; find; list", async () => {
     const t = testWazo();
     t.scope.get(`${CONFD}/users/${U1}/funckeys/4`).reply(200, { inherited: false, blf: false, label: "Pickup", destination: { type: "service", service: "pickup", href: null } });
-    expect((await t.driver.functionKeys.get(`${U1}/4`)).type).toBe("switch");
+    expect(await t.driver.functionKeys.get(`${U1}/4`)).toMatchObject({ type: "service", service: "groupPickup" });
+    t.scope.get(`${CONFD}/users/${U1}/funckeys/7`).reply(200, { inherited: false, blf: false, label: null, destination: { type: "paging", paging_id: 1, href: null } });
+    expect((await t.driver.functionKeys.get(`${U1}/7`)).type).toBe("switch");
     t.scope.delete(`${CONFD}/users/${U1}/funckeys/4`).reply(204);
     await t.driver.functionKeys.delete(`${U1}/4`);
     t.scope.get(`${CONFD}/users/${U1}/funckeys/5`).reply(404, ["Resource Not Found - FuncKey was not found"]);
     expect(await t.driver.functionKeys.find({ userId: U1, position: 5 })).toBeUndefined();
     t.scope.get(`${CONFD}/users`).query(true).reply(200, { items: [{ id: 1, uuid: U1 }], total: 1 });
     t.scope.get(`${CONFD}/users/${U1}/funckeys`).reply(200, { name: null, keys: { "1": { inherited: false, blf: false, label: null, destination: { type: "custom", exten: "123", href: null } } } });
-    expect(await t.driver.functionKeys.list()).toEqual([{ id: `${U1}/1`, site: "office", userId: U1, position: 1, type: "quickCall", targetUserId: null, number: "123", label: null }]);
+    expect(await t.driver.functionKeys.list()).toEqual([{ id: `${U1}/1`, site: "office", userId: U1, position: 1, ...none, type: "quickCall", number: "123" }]);
     expect(t.scope.isDone()).toBe(true);
     expectValidRequests(t.calls);
   });
@@ -331,7 +352,7 @@ describe("forwardings", () => {
     t.scope.get(`${CONFD}/users/${U1}/forwards`).reply(200, { busy: { enabled: true, destination: "+32470999999" }, noanswer: off, unconditional: off });
     t.scope.get(`${CONFD}/users/${U1}/fallbacks`).reply(200, { ...noFallbacks, noanswer_destination: { type: "voicemail", voicemail_id: 9, voicemail_name: "Alice" } });
     const f = await t.driver.forwardings.create({ userId: U1, mode: "forward", onBusy: [{ number: "+32470999999" }], voicemailLastResort: true });
-    expect(f).toEqual({ id: U1, site: "office", userId: U1, mode: "forward", onNoAnswer: [], onBusy: [{ number: "+32470999999", ringSeconds: 20 }], always: [], whenUnreachable: [], voicemailLastResort: true, followMe: [] });
+    expect(f).toEqual({ id: U1, site: "office", userId: U1, mode: "forward", onNoAnswer: [], onBusy: [{ number: "+32470999999", ringSeconds: 20 }], always: [], whenUnreachable: [], voicemailLastResort: true, followMe: [], ringStrategy: "inOrder", requireKeyPress: false, directCallsOnly: false, forwardedCallerId: "caller" });
     expect(t.scope.isDone()).toBe(true);
     expectValidRequests(t.calls);
   });

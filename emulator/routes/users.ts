@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { extensionSchema, UserCreateSchema, UserUpdateSchema, type NumberingPlan, type UserCreateParsed, type UserUpdateParsed } from "../../sdk/schemas";
-import { ROLE_OF_SCOPE, withUserRules } from "../../sdk/schemas/user";
+import { ROLE_OF_SCOPE, withPatchRules, withUserRules } from "../../sdk/schemas/user";
 import type { Pbx } from "../context";
 import type { StoredCti, StoredPortal } from "../render";
 import { checkUser } from "../rules/users";
@@ -110,7 +110,7 @@ export function userRoutes(app: FastifyInstance, pbx: Pbx): void {
     noun: "user",
     // The extension is read under the site's plan, so a 422 lists it with the other fields, in the plan's words.
     createSchema: (site) => withUserRules(UserCreateSchema.extend({ extension: extensionSchema(site.data.numberingPlan as NumberingPlan) })),
-    updateSchema: (site) => withUserRules(UserUpdateSchema.extend({ extension: extensionSchema(site.data.numberingPlan as NumberingPlan).optional() })),
+    updateSchema: (site) => withPatchRules(UserUpdateSchema.extend({ extension: extensionSchema(site.data.numberingPlan as NumberingPlan).optional() })),
     build: buildUser,
     merge: mergeUser,
     check: checkUser,

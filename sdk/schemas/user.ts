@@ -357,6 +357,11 @@ export const UserCreateSchema = z
   .strict()
   .meta({ id: "UserCreate" });
 
+/** A PATCH body's own cross-field rule (role vs scope); the rest is judged on the merged user. */
+export function withPatchRules<T extends z.ZodType<{ role?: Role; scope?: Scope }>>(schema: T): T {
+  return schema.superRefine((v, ctx) => addCrossIssues({ role: v.role, scope: v.scope }, ctx)) as unknown as T;
+}
+
 /** {@link UserCreateSchema} with its cross-field rules ({@link userCrossIssues}); `.extend()` the plain one first. */
 export function withUserRules<T extends z.ZodType<Parameters<typeof userCrossIssues>[0]>>(schema: T): T {
   return schema.superRefine(addCrossIssues) as unknown as T;

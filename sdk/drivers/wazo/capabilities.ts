@@ -66,7 +66,7 @@ export const WAZO_MAPPING: readonly MappingRow[] = [
   { kind: "user", field: "agentNumber", wazo: "unsupported (leave unset)", note: "a Wazo agent is its own object (/agents, linked by /users/{uuid}/agents/{id}), which the driver does not manage" },
   { kind: "user", field: "cti.enabled", wazo: "/users/{uuid}: username set (enabled) or username and password null (disabled)", note: "confd has no switch of its own" },
   { kind: "user", field: "cti.username", wazo: "/users/{uuid}: username" },
-  { kind: "user", field: "cti.password", wazo: "/users/{uuid}: password", note: "4–64 characters of letters, digits and -._~!$&'()*+,;=%; secret" },
+  { kind: "user", field: "cti.password", wazo: "/users/{uuid}: password", note: "4–64 letters, digits or the punctuation confd allows (no space, no double quote); secret" },
   { kind: "user", field: "cti.profile", wazo: "unsupported (leave unset)", note: "confd has no CTI profiles any more" },
   { kind: "user", field: "voicemail.email", wazo: "/voicemails/{id}: email", note: "unset: the user's email; at most 80 characters" },
   { kind: "user", field: "voicemail.notificationEmails", wazo: "unsupported (must be empty)", note: "a Wazo voicemail has one e-mail address" },

@@ -420,29 +420,32 @@ export const UserSchema = z
     callRecording: CallRecordingSchema,
     outgoingCallerId: z.string().nullable(),
     keyCount: z.int(),
+    // Fields of issue 14 default when absent, so answers of a PBX from before them still read.
     /** Seed 004 scope of the role; null for a role seed 004 has no scope for. */
-    scope: ScopeSchema.nullable(),
-    callTransfer: z.boolean(),
-    supervision: z.boolean(),
-    bossSecretary: BossSecretarySchema,
-    agentNumber: z.string().nullable(),
+    scope: ScopeSchema.nullable().default(null),
+    callTransfer: z.boolean().default(false),
+    supervision: z.boolean().default(true),
+    bossSecretary: BossSecretarySchema.default("none"),
+    agentNumber: z.string().nullable().default(null),
     /** Secret. */
-    hotDeskingPin: z.string().nullable(),
-    extraExtensions: z.array(z.string()),
+    hotDeskingPin: z.string().nullable().default(null),
+    extraExtensions: z.array(z.string()).default([]),
     voicemail: z.object({
       enabled: z.boolean(),
       pin: z.string().nullable(),
       ringsBeforeVoicemail: z.int(),
-      email: z.string().nullable(),
-      notificationEmails: z.array(z.string()),
-      attachAudio: z.boolean(),
-      deleteAfterNotification: z.boolean(),
-      askPassword: z.boolean(),
+      email: z.string().nullable().default(null),
+      notificationEmails: z.array(z.string()).default([]),
+      attachAudio: z.boolean().default(false),
+      deleteAfterNotification: z.boolean().default(false),
+      askPassword: z.boolean().default(true),
     }),
     /** The password is write-only: only whether one is set comes back. */
     portal: z.object({ username: z.string().nullable(), passwordSet: z.boolean() }),
     /** CTI client login; the password is write-only. */
-    cti: z.object({ enabled: z.boolean(), username: z.string().nullable(), profile: z.string().nullable(), passwordSet: z.boolean() }),
+    cti: z
+      .object({ enabled: z.boolean(), username: z.string().nullable(), profile: z.string().nullable(), passwordSet: z.boolean() })
+      .default({ enabled: false, username: null, profile: null, passwordSet: false }),
     /** Seed 000 SIP identifiers: the SIP username is the extension. */
     sipUsername: z.string(),
     sipDomain: z.string(),

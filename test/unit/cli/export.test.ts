@@ -103,7 +103,7 @@ describe("export: generation", () => {
     for (const secret of ["1234", "4821", "sip-secret"]) {
       for (const text of Object.values(g.files)) expect(text).not.toContain(secret);
     }
-    expect(ts).toContain('voicemail: { pin: pin("1001"), ringsBeforeVoicemail: 6, email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true },');
+    expect(ts).toContain('voicemail: { pin: pin("1001"), ringsBeforeVoicemail: 6 },');
     expect(ts).toContain('const pins = config.requireSecretObject<Record<string, string>>("voicemailPins");');
     expect(ts).toContain('portal: { username: "alice", password: config.requireSecret("portalPassword1001") },');
     expect(ts).toMatch(/\/\/ Alice Martin \(1001\) has a portal password; the PBX never returns it[^\n]*\n\/\/   npx pulumi config set --secret portalPassword1001\n/);

@@ -305,6 +305,11 @@ export class WazoUsers implements KindDriver<"user"> {
       const options = voicemailOptions(input.voicemail);
       const currentVm = vm as unknown as Record<string, unknown>;
       for (const [k, v] of Object.entries(options)) if ((currentVm[k] ?? null) !== v) vput[k] = v;
+      // confd judges delete_messages with the email and attach_audio of the same body: send them along.
+      if (vput.delete_messages === true) {
+        if (vput.email === undefined) vput.email = vm.email ?? null;
+        if (vput.attach_audio === undefined) vput.attach_audio = vm.attach_audio ?? null;
+      }
       if (Object.keys(vput).length) await this.http.request({ method: "PUT", path: `/voicemails/${vm.id}`, body: vput, fields: { ...USER_FIELDS, email: "email" } });
     }
 

@@ -122,3 +122,10 @@ test("CSV import with seed 002 columns: options on the user and voicemail, CTI l
   ]);
   await d.users.delete(r.created[0].id);
 });
+
+test("turning delete-after-notification on later sends the voicemail's e-mail and attach flag with it", async () => {
+  const u = await d.users.create({ extension: "1040", firstName: "Fay", email: "fay@example.com", voicemail: { enabled: true, attachAudio: true } });
+  const on = await d.users.update(u.id, { voicemail: { deleteAfterNotification: true } } as never);
+  expect(on.voicemail).toMatchObject({ email: "fay@example.com", attachAudio: true, deleteAfterNotification: true });
+  await d.users.delete(u.id);
+});

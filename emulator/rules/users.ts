@@ -21,6 +21,13 @@ export function checkUser(ctx: RuleContext, d: Data): void {
   const plan = ctx.site.data.numberingPlan as NumberingPlan;
   const problem = checkExtensionRule(ext, plan);
   if (problem) issues.add(["extension"], problem.rule, problem.message);
+  // Seed 004: "Extension … This cannot be changed later", on a site that says so.
+  if (ctx.selfId && ctx.site.data.extensionChange === "replace") {
+    const before = ctx.store.get(ctx.site.name, "user", ctx.selfId)?.saved?.extension;
+    if (before !== undefined && String(before) !== ext) {
+      issues.add(["extension"], "extension_immutable", `site "${ctx.site.name}" cannot change an extension (${String(before)} → ${ext}): delete the user and create it again (pbx:sites.${ctx.site.name}.extensionChange = "replace" makes pulumi-pbx do so)`);
+    }
+  }
   // Seed 003: a caller ID is one of the numbers of the account, i.e. an incoming number of the site.
   const callerId = d.outgoingCallerId as string | null;
   if (callerId && !ctx.store.findByKey(ctx.site.name, "incomingNumber", callerId)) {

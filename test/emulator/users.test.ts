@@ -92,6 +92,23 @@ describe("users", () => {
     expect(rules(clash)).toEqual(["extension_unique"]);
   });
 
+  test("seed 004: a site that cannot change an extension refuses it (extension_immutable); other fields still change", async () => {
+    const site = await withSite({ site: { extensionChange: "replace" } });
+    try {
+      const r = await site.call("POST", "sites/acme/users", { extension: "1001", firstName: "A" });
+      const moved = await site.call("PATCH", `sites/acme/users/${r.body.id}`, { extension: "1002" });
+      expect(moved.status).toBe(422);
+      expect(moved.body.error.issues).toEqual([expect.objectContaining({ path: ["extension"], rule: "extension_immutable", message: expect.stringContaining("extensionChange") })]);
+      expect((await site.call("PATCH", `sites/acme/users/${r.body.id}`, { extension: "1001", firstName: "B" })).status).toBe(200);
+      expect((await site.call("GET", "sites/acme")).body.extensionChange).toBe("replace");
+      // The default site changes extensions in place.
+      const u = await mkUser(call, "1001");
+      expect((await call("PATCH", `sites/acme/users/${u.id}`, { extension: "1002" })).status).toBe(200);
+    } finally {
+      await site.app.close();
+    }
+  });
+
   test("numbering plan: length and reserved ranges of the site", async () => {
     const short = await call("POST", "sites/acme/users", { extension: "12", firstName: "A" });
     expect(short.status).toBe(422);

@@ -55,9 +55,13 @@ export const USER_FIELDS: Record<string, string> = {
   number: "extension",
   password: "voicemail.pin",
   auth: "portal",
-  username: "portal.username",
+  // The confd user's own username/password are the CTI (XiVO Client) login; the portal is wazo-auth's `auth`.
+  username: "cti.username",
   description: "",
 };
+
+/** Fields of a write to /users itself, where `password` is the CTI login's (elsewhere it is the voicemail PIN). */
+const USER_WRITE_FIELDS: Record<string, string> = { ...USER_FIELDS, password: "cti.password" };
 
 interface SipEndpoint {
   uuid: string;
@@ -203,7 +207,7 @@ export class WazoUsers implements KindDriver<"user"> {
       method: "POST",
       path: "/users",
       body,
-      fields: USER_FIELDS,
+      fields: USER_WRITE_FIELDS,
       // No idempotency key in Wazo: if an attempt that failed did create the user, find it by extension.
       recover: async () => {
         const found = await this.find({ extension: u.extension });
@@ -253,7 +257,7 @@ export class WazoUsers implements KindDriver<"user"> {
     // Only what differs from what Wazo holds (confd's PUT is partial at the first level).
     const current = u as unknown as Record<string, unknown>;
     for (const k of Object.keys(put)) if (current[k] === put[k] || (put[k] === null && current[k] === "")) delete put[k];
-    if (Object.keys(put).length) await this.http.request({ method: "PUT", path: `/users/${u.uuid}`, body: put, fields: USER_FIELDS });
+    if (Object.keys(put).length) await this.http.request({ method: "PUT", path: `/users/${u.uuid}`, body: put, fields: USER_WRITE_FIELDS });
 
     // The extension, on the user's line (a user made in confd without a line gets one).
     const extension = input.extension;

@@ -28,9 +28,17 @@ export interface XivoCsvProblem {
   message: string;
 }
 
-/** The file has problems; nothing was declared from it. */
+/**
+ * The file has problems; nothing was declared from it. `problems` holds every
+ * problem of every bad row (a row's own rules, and for the rows good alone the
+ * PBX's rules across rows), sorted by line; `lines` the bad lines.
+ */
 export class XivoCsvError extends Error {
   readonly problems: XivoCsvProblem[];
+  /** The lines with at least one problem, in file order. */
+  get lines(): number[] {
+    return [...new Set(this.problems.map((p) => p.line))].sort((a, b) => a - b);
+  }
 
   constructor(fileName: string, problems: XivoCsvProblem[]) {
     const lines = new Set(problems.map((p) => p.line)).size;

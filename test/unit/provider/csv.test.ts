@@ -99,6 +99,14 @@ describe("readXivoCsv", () => {
   test("rows good alone are judged across rows even when other rows are bad: one error lists both", () => {
     const text = "firstname|phonenumber|context|protocol\nA|1001|default|sip\nB|1001|default|sip\nC|10x|default|sip";
     expect(problems(text)).toEqual(["3:phonenumber:extension_unique", "4:phonenumber:extension_digits"]);
+    const err = (() => {
+      try {
+        readXivoCsv(text);
+      } catch (e) {
+        return e as XivoCsvError;
+      }
+    })();
+    expect(err?.lines).toEqual([3, 4]);
   });
 
   test("a column this PBX cannot honour is refused naming it, never dropped", () => {

@@ -178,6 +178,10 @@ export class User extends pulumi.dynamic.Resource {
   declare readonly bossSecretary: pulumi.Output<string | undefined>;
   declare readonly agentNumber: pulumi.Output<string | undefined>;
   declare readonly extraExtensions: pulumi.Output<string[] | undefined>;
+  /** CTI client login (secret): enabled, username, profile, passwordSet. */
+  declare readonly cti: pulumi.Output<{ enabled: boolean; username?: string; profile?: string; passwordSet: boolean } | undefined>;
+  /** Hot-desking PIN (secret). */
+  declare readonly hotDeskingPin: pulumi.Output<string | undefined>;
   declare readonly outgoingCallerId: pulumi.Output<string | undefined>;
   /** SIP username: the extension. */
   declare readonly sipUsername: pulumi.Output<string>;

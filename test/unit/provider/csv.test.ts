@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { XivoCsvError, readXivoCsv, usersFromXivoCsv } from "../../../provider/csv";
+import { User } from "../../../provider/resources/user";
 
 interface Registered {
   type: string;
@@ -194,6 +195,16 @@ describe("usersFromXivoCsv", () => {
       destination: { type: "user", userId: "id-user-1000" },
       ringSeconds: 20,
     });
+  });
+
+  test("the CTI login and the hot-desking PIN are secret inputs", async () => {
+    const byName = await declared(usersFromXivoCsv(ALL_COLUMNS));
+    expect(secretValue(byName["user-1000"].cti)).toEqual({ enabled: true, username: "jdoe", password: "cti-pass", profile: "client" });
+    expect(byName["user-1000"]).toMatchObject({ callTransfer: true, supervision: true, bossSecretary: "boss", agentNumber: "501" });
+    registered = [];
+    const u = new User("hot", { extension: "1005", firstName: "H", hotDeskingPin: "2468" });
+    await new Promise<void>((resolve) => u.urn.apply(() => resolve()));
+    expect(secretValue(registered.find((r) => r.name === "hot")!.inputs.hotDeskingPin)).toBe("2468");
   });
 
   test("site, name prefix and adopt go to every resource", async () => {

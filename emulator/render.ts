@@ -3,11 +3,20 @@
  * view, and the computed user fields (portal.passwordSet, tags of seed 004).
  */
 import { computeUserTags } from "../sdk/schemas";
+import { scopeOfRole, type Role } from "../sdk/schemas/user";
 import type { Data, ObjectRow } from "./store/store";
 
 /** Stored portal credentials: the password only as a hash (it is write-only). */
 export interface StoredPortal {
   username: string | null;
+  passwordHash: string | null;
+}
+
+/** Stored CTI (XiVO Client) login: the password only as a hash (it is write-only). */
+export interface StoredCti {
+  enabled: boolean;
+  username: string | null;
+  profile: string | null;
   passwordHash: string | null;
 }
 
@@ -31,9 +40,20 @@ function renderUser(u: Data): Data {
   const portal = u.portal as StoredPortal;
   const voicemail = u.voicemail as { pin: string | null };
   const passwordSet = !!portal.passwordHash;
+  const cti = (u.cti as StoredCti | undefined) ?? { enabled: false, username: null, profile: null, passwordHash: null };
   return {
+    // Fields added later (issue 14) read as their defaults on users stored before them.
+    callTransfer: false,
+    supervision: true,
+    bossSecretary: "none",
+    agentNumber: null,
+    hotDeskingPin: null,
+    extraExtensions: [],
     ...u,
+    scope: scopeOfRole(u.role as Role),
+    voicemail: { email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true, ...(u.voicemail as Data) },
     portal: { username: portal.username, passwordSet },
+    cti: { enabled: cti.enabled, username: cti.username, profile: cti.profile, passwordSet: !!cti.passwordHash },
     tags: computeUserTags({ email: u.email as string | null, voicemailPinSet: !!voicemail.pin, portalPasswordSet: passwordSet }),
   };
 }

@@ -15,6 +15,7 @@
  * | `pbx:sites`           |                   | `{ "<site>": { driver?, url?, token?, username?, password?, tenant?, numberingPlan? } }` for one program over many sites |
  * | `pbx:applyChanges`    | `PBX_APPLY_CHANGES` | `auto` (default) or `never` (leave changes saved for a human to apply) |
  * | `pbx:numberingPlan`   |                   | `{ minLength, maxLength, reserved: [{from, to}] }` checked at preview |
+ * | `pbx:extensionChange` |                   | `update` or `replace`: a user's new extension is an update in place, or (seed 004: "This cannot be changed later") a replacement; default: the driver's, else `update`. Also per site in `pbx:sites` |
  */
 import { z } from "zod";
 import { DRIVER_NAMES, DriverConnection, DriverName } from "../sdk/drivers/driver";
@@ -40,6 +41,8 @@ const SiteEntrySchema = z
     confdPath: z.string().startsWith("/").optional(),
     authPath: z.string().startsWith("/").optional(),
     numberingPlan: NumberingPlanSchema.optional(),
+    /** Seed 004: this site's PBX cannot change an extension, so a new one replaces the user. */
+    extensionChange: z.enum(["update", "replace"]).optional(),
   })
   .strict();
 
@@ -59,6 +62,8 @@ export interface Settings {
   sites: Record<string, z.infer<typeof SiteEntrySchema>>;
   applyChanges: "auto" | "never";
   numberingPlan: NumberingPlan;
+  /** `pbx:extensionChange`, when set. */
+  extensionChange?: "update" | "replace";
 }
 
 function parseJson(key: string, text: string | undefined): unknown {
@@ -91,6 +96,10 @@ export function readSettings(config: ConfigSource, env: NodeJS.ProcessEnv = proc
   if (applyChanges !== "auto" && applyChanges !== "never") {
     throw new Error(`config pbx:applyChanges must be "auto" or "never", not "${applyChanges}"`);
   }
+  const extensionChange = get("pbx:extensionChange");
+  if (extensionChange !== undefined && extensionChange !== "update" && extensionChange !== "replace") {
+    throw new Error(`config pbx:extensionChange must be "update" or "replace", not "${extensionChange}"`);
+  }
   const driver = get("pbx:driver", "PBX_DRIVER") ?? "apiv1";
   if (!DriverNameSchema.safeParse(driver).success) {
     throw new Error(`config pbx:driver must be one of ${DRIVER_NAMES.join(", ")}, not "${driver}"`);
@@ -106,6 +115,7 @@ export function readSettings(config: ConfigSource, env: NodeJS.ProcessEnv = proc
     sites: sites.data,
     applyChanges,
     numberingPlan: plan.data,
+    ...(extensionChange ? { extensionChange } : {}),
   };
 }
 

@@ -28,9 +28,17 @@ export interface XivoCsvProblem {
   message: string;
 }
 
-/** The file has problems; nothing was declared from it. */
+/**
+ * The file has problems; nothing was declared from it. `problems` holds every
+ * problem of every bad row (a row's own rules, and for the rows good alone the
+ * PBX's rules across rows), sorted by line; `lines` the bad lines.
+ */
 export class XivoCsvError extends Error {
   readonly problems: XivoCsvProblem[];
+  /** The lines with at least one problem, in file order. */
+  get lines(): number[] {
+    return [...new Set(this.problems.map((p) => p.line))].sort((a, b) => a - b);
+  }
 
   constructor(fileName: string, problems: XivoCsvProblem[]) {
     const lines = new Set(problems.map((p) => p.line)).size;
@@ -77,17 +85,19 @@ export interface XivoCsvResources {
 }
 
 /**
- * Checks a XiVO file: each row alone (the PBX import's rules), then what the
- * PBX would refuse across rows: extensions outside the numbering plan, an
- * extension or an incall number on two rows. Like the PBX's import, the second
- * pass runs once the rows themselves are good. Throws {@link XivoCsvError}.
+ * Checks a XiVO file: each row alone (the PBX import's rules), and the good
+ * rows against what the PBX would refuse across rows: extensions outside the
+ * numbering plan, an extension or an incall number on two rows. Every problem
+ * of every bad row is reported at once, sorted by line, in one
+ * {@link XivoCsvError}: the file is all or nothing, but a user fixes it in one go.
  */
 export function readXivoCsv(text: string, opts: { fileName?: string; numberingPlan?: NumberingPlan } = {}): XivoRow[] {
   const fileName = opts.fileName ?? "users.csv";
   const { rows, issues } = parseXivoCsv(text);
-  if (issues.length) throw new XivoCsvError(fileName, issues.map(toProblem));
+  const problems: XivoCsvProblem[] = issues.map(toProblem);
+  // A header problem leaves no row to judge.
+  if (problems.some((p) => p.line === 1)) throw new XivoCsvError(fileName, problems);
   const plan = opts.numberingPlan ?? DEFAULT_NUMBERING_PLAN;
-  const problems: XivoCsvProblem[] = [];
   const extensions = new Map<string, number>();
   const numbers = new Map<string, number>();
   for (const row of rows) {
@@ -105,7 +115,7 @@ export function readXivoCsv(text: string, opts: { fileName?: string; numberingPl
       } else numbers.set(row.incall.number, row.line);
     }
   }
-  if (problems.length) throw new XivoCsvError(fileName, problems);
+  if (problems.length) throw new XivoCsvError(fileName, problems.sort((a, b) => a.line - b.line));
   return rows;
 }
 
@@ -144,12 +154,19 @@ function configuredPlan(site: string | undefined): NumberingPlan | undefined {
  * ```
  *
  * What a row becomes: `phonenumber` the extension; firstname, lastname, language,
- * mobilephonenumber, outcallerid; voicemail enabled with `voicemailpassword` as
- * PIN and `voicemailemail` as e-mail when the row has a voicemail section (else
- * voicemail off, as the XiVO import does); portal login from username/password
- * when `enableclient` is 1; an incall (`incallexten`, E.164) becomes an incoming
- * number ringing the user. Columns with no PBX counterpart (entityid, context,
- * protocol, linename, …) are checked and otherwise ignored.
+ * mobilephonenumber, outcallerid, agentnumber, bosssecretary, enablehint
+ * (`supervision`), enablexfer (`callTransfer`); voicemail enabled when the row has
+ * a voicemail section (else voicemail off, as the XiVO import does), with
+ * `voicemailpassword` as PIN, `voicemailemail` as `voicemail.email`,
+ * voicemailattach / voicemaildelete / voicemailskippass; the CTI login (`cti`)
+ * from enableclient, username, password, profileclient; an incall (`incallexten`,
+ * E.164, `incallringseconds`) becomes an incoming number ringing the user. The
+ * other columns are checked against what this PBX does (entityid, context and
+ * incallcontext: one value per file, the site; protocol sip; linename the
+ * extension; voicemailname the user's name; voicemailmailbox the extension) and
+ * a value it cannot honour is refused naming the column (linesecret, sccp,
+ * outcallerid anonymous). `XIVO_COLUMNS` in sdk/import/xivoCsv.ts lists them all.
+ * Only the fields a row sets are declared: the others stay unmanaged.
  */
 export function usersFromXivoCsv(text: string, options: XivoCsvOptions = {}): XivoCsvResources {
   const site = options.site ?? (pulumi.runtime.getConfig("pbx:site") || process.env.PBX_SITE || undefined);
@@ -157,21 +174,9 @@ export function usersFromXivoCsv(text: string, options: XivoCsvOptions = {}): Xi
   const prefix = options.namePrefix ?? "";
   const common = { ...(options.site ? { site: options.site } : {}), ...(options.adopt ? { adopt: true } : {}) };
   const out: XivoCsvResources = { users: {}, incomingNumbers: {} };
-  for (const { user: u, incall } of rows) {
-    // UserArgs types lastName as required, but the PBX and XiVO make it optional: leave it unset when empty.
-    const args = {
-      ...options.userDefaults,
-      ...common,
-      extension: u.extension,
-      firstName: u.firstName,
-      ...(u.lastName ? { lastName: u.lastName } : {}),
-      ...(u.language ? { language: u.language } : {}),
-      ...(u.mobileNumber ? { mobileNumber: u.mobileNumber } : {}),
-      ...(u.email ? { email: u.email } : {}),
-      ...(u.outgoingCallerId ? { outgoingCallerId: u.outgoingCallerId } : {}),
-      voicemail: { enabled: u.voicemail.enabled, ...(u.voicemail.pin ? { pin: u.voicemail.pin } : {}) },
-      ...(u.portal ? { portal: u.portal } : {}),
-    } as UserArgs;
+  for (const { user: u, declared, incall } of rows) {
+    // Only what the row sets: a column the file leaves out stays unmanaged (no drift on it).
+    const args = { ...options.userDefaults, ...common, ...declared } as UserArgs;
     const user = new User(`${prefix}user-${u.extension}`, args, options.opts);
     out.users[u.extension] = user;
     if (incall) {

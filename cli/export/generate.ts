@@ -142,11 +142,18 @@ const USER_DEFAULTS = {
   loginRequired: false,
   dnd: false,
   callRecording: "off",
+  callTransfer: false,
+  supervision: true,
+  bossSecretary: "none",
+  extraExtensions: [],
 };
 const USER_FIELDS = [
   "firstName", "lastName", "email", "mobileNumber", "department", "language", "role", "permissions",
   "directoryListed", "multipleCalls", "loginRequired", "dnd", "callRecording", "outgoingCallerId",
+  "callTransfer", "supervision", "bossSecretary", "agentNumber", "extraExtensions",
 ] as const;
+/** Voicemail options (seeds 001–004) and their PBX defaults. */
+const VOICEMAIL_DEFAULTS = { email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true };
 
 const STEP_RING_SECONDS = 20;
 
@@ -217,6 +224,7 @@ export function generate(snapshot: Snapshot, options: GenerateOptions): Generate
       vm.pin = new Expr(`pin(${JSON.stringify(u.extension)})`, u.voicemail.pin);
     }
     if (u.voicemail.ringsBeforeVoicemail !== 4) vm.ringsBeforeVoicemail = u.voicemail.ringsBeforeVoicemail;
+    differing(vm, u.voicemail, Object.keys(VOICEMAIL_DEFAULTS), VOICEMAIL_DEFAULTS);
     if (Object.keys(vm).length > 0) args.voicemail = vm;
     const portal: Record<string, Value> = {};
     if (u.portal.username !== null && u.portal.username !== undefined) portal.username = u.portal.username;

@@ -16,20 +16,6 @@ import { checkIncomingNumber } from "../rules/incomingNumbers";
 import { checkUser } from "../rules/users";
 import { buildUser } from "./users";
 
-/**
- * The good rows of a file whose other rows have problems: the parser keeps no
- * row when any row is bad, so the bad lines are blanked (empty lines are
- * skipped and line numbers kept) and the rest parsed again. Their PBX checks
- * then run too, so one answer lists every bad row, whatever kind of problem.
- */
-function goodRowsDespite(text: string, issues: ApiIssue[]) {
-  const bad = new Set(issues.map((i) => i.path[0]).filter((l): l is number => typeof l === "number" && l > 1));
-  if (bad.size === 0 || issues.some((i) => i.path[0] === 1)) return [];
-  // A blanked line keeps its "\r", so a CRLF file stays one kind of line ending.
-  const lines = text.split("\n").map((l, n) => (bad.has(n + 1) ? (l.endsWith("\r") ? "\r" : "") : l));
-  return parseXivoCsv(lines.join("\n")).rows.filter((r) => !bad.has(r.line));
-}
-
 /** Register the import route. */
 export function importRoutes(app: FastifyInstance, pbx: Pbx): void {
   // Only this route reads text: its parsers live in its own plugin, so a JSON route sent text answers 415.
@@ -39,7 +25,9 @@ export function importRoutes(app: FastifyInstance, pbx: Pbx): void {
       const site = siteFor(pbx, req, req.params.site);
       if (typeof req.body !== "string") throw new ApiError("bad_request", "send the CSV as text/csv", { status: 415 });
       const parsed = parseXivoCsv(req.body);
-      const rows = parsed.issues.length ? goodRowsDespite(req.body, parsed.issues) : parsed.rows;
+      // The parser keeps every good row even when others are bad: their PBX checks run too, so one
+      // answer lists every bad row, whatever kind of problem; any problem rolls the whole file back.
+      const rows = parsed.issues.some((i) => i.path[0] === 1) ? [] : parsed.rows;
       const store = pbx.store;
       return commitWrite(pbx, req, reply, () => {
         const problems: ApiIssue[] = [...parsed.issues];

@@ -19,7 +19,7 @@ export function newSiteToken(): string {
 
 /** A site as returned by the API. */
 export function renderSite(s: SiteRow): Record<string, unknown> {
-  return { id: s.name, name: s.name, ...s.data, revision: s.revision, createdAt: s.createdAt, updatedAt: s.updatedAt };
+  return { id: s.name, name: s.name, extensionChange: "update", ...s.data, revision: s.revision, createdAt: s.createdAt, updatedAt: s.updatedAt };
 }
 
 /** Create a site and its first token inside the caller's transaction. */
@@ -34,6 +34,7 @@ export function createSite(pbx: Pbx, input: unknown): { site: Record<string, unk
     {
       numberingPlan: b.numberingPlan ?? NumberingPlanSchema.parse({}),
       defaultKeyCount: b.defaultKeyCount,
+      extensionChange: b.extensionChange,
       sipDomain: b.sipDomain ?? `${b.name}.pbx.local`,
       sipProxy: pbx.options.sipProxy ?? "127.0.0.1",
     },

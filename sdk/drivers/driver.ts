@@ -144,6 +144,13 @@ export interface Capabilities {
   etags: boolean;
   /** Inputs of `kind` this PBX cannot express; empty when all is well. */
   unsupported(kind: Kind, input: Record<string, unknown>): Unsupported[];
+  /**
+   * How the PBX takes a new extension on an existing user: `update` (in place,
+   * the default) or `replace` (seed 004: "Extension … This cannot be changed
+   * later": the user is deleted and made again). A site's
+   * `pbx:sites.<site>.extensionChange` overrides it.
+   */
+  extensionChange?: "update" | "replace";
 }
 
 /** The drivers there are (`pbx:driver`). */

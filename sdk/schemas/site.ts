@@ -73,6 +73,9 @@ export function checkExtensionRule(ext: string, plan: NumberingPlan = DEFAULT_NU
   return null;
 }
 
+/** Whether a site changes a user's extension in place (`update`) or not at all (`replace`, seed 004). */
+export const ExtensionChangeSchema = z.enum(["update", "replace"]);
+
 /** Body of `POST /api/v1/sites` (admin token). */
 export const SiteCreateSchema = z
   .object({
@@ -82,6 +85,12 @@ export const SiteCreateSchema = z
     defaultKeyCount: z.int().refine((v) => v >= 1 && v <= 100, rule("key_count_range", "key count must be 1–100")).default(20),
     /** SIP domain handed to users (seed 000: "assigned to the company by the Axivox representative"). */
     sipDomain: nonEmpty("sip_domain_empty", "SIP domain", 253).optional(),
+    /**
+     * Seed 004 ("Extension … This cannot be changed later"): `replace` makes the
+     * site refuse a user's new extension (rule `extension_immutable`); the user is
+     * deleted and made again (the provider does so with `pbx:sites.<site>.extensionChange`).
+     */
+    extensionChange: ExtensionChangeSchema.default("update"),
   })
   .strict();
 
@@ -90,6 +99,7 @@ export const SiteUpdateSchema = z
   .object({
     numberingPlan: NumberingPlanSchema.optional(),
     defaultKeyCount: z.int().refine((v) => v >= 1 && v <= 100, rule("key_count_range", "key count must be 1–100")).optional(),
+    extensionChange: ExtensionChangeSchema.optional(),
   })
   .strict();
 
@@ -100,6 +110,8 @@ export const SiteSchema = z
     name: z.string(),
     numberingPlan: NumberingPlanSchema,
     defaultKeyCount: z.int(),
+    /** Absent on sites made before it: "update". */
+    extensionChange: ExtensionChangeSchema.default("update"),
     sipDomain: z.string(),
     sipProxy: z.string(),
     revision: ObjectMetaShape.revision,

@@ -24,8 +24,12 @@ const alice = new pbx.User("alice", {
   lastName: "Martin",
   email: "alice@example.com",
   mobileNumber: "+32 470 12 34 56",
-  voicemail: { enabled: true, pin: pulumi.secret("4821") },
+  voicemail: { enabled: true, pin: pulumi.secret("4821"), email: "vm.alice@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false },
   portal: { username: "alice", password: pulumi.secret("s3cret-pass") },
+  // Seed 002 (XiVO) user options, which both drivers hold.
+  callTransfer: true,
+  supervision: false,
+  cti: { username: "alice.cti", password: pulumi.secret("cti-pass-1") },
 });
 const bob = new pbx.User("bob", { extension: "1002", firstName: "Bob", lastName: "Dupont" });
 const sales = new pbx.UserGroup("sales", { name: "Sales", members: [alice.id, bob.id] });
@@ -94,7 +98,8 @@ describe.each(CONFORMANCE_DRIVERS)("driver %s: pbx resources through the real en
     const alice = users.find((u) => u.extension === "1001")!;
     const bob = users.find((u) => u.extension === "1002")!;
     expect(alice).toMatchObject({ firstName: "Alice", lastName: "Martin", email: "alice@example.com", mobileNumber: "+32470123456" });
-    expect(alice.voicemail).toMatchObject({ enabled: true, pin: "4821" });
+    expect(alice.voicemail).toMatchObject({ enabled: true, pin: "4821", email: "vm.alice@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false });
+    expect(alice).toMatchObject({ callTransfer: true, supervision: false, cti: { enabled: true, username: "alice.cti", passwordSet: true } });
     const [group] = await admin().userGroups.list();
     expect([...group.members].sort()).toEqual([alice.id, bob.id].sort());
     const [number] = await admin().incomingNumbers.list();
@@ -131,19 +136,20 @@ describe.each(CONFORMANCE_DRIVERS)("driver %s: pbx resources through the real en
 
   test("a console edit is drift: preview --refresh --expect-no-changes exits 7 naming the field; up --refresh restores it", async () => {
     const alice = await user("1001");
-    await admin().users.update(alice.id, { firstName: "Eve" });
+    await admin().users.update(alice.id, { firstName: "Eve", callTransfer: false });
     await admin().apply();
 
     const drift = await project.preview({ refresh: true, expectNoChanges: true, diff: true });
     expectCode(drift, 7);
     expect(drift.output).toContain("firstName");
     expect(drift.output).toContain("Eve");
+    expect(drift.output).toContain("callTransfer");
     // Only what the program manages is compared: no field it never set reads as a removal.
     expect(drift.output).not.toMatch(/- (role|keyCount|callRecording|permissions):/);
 
     const fix = await project.up({ refresh: true });
     expectCode(fix, 0);
-    expect((await user("1001")).firstName).toBe("Alicia");
+    expect(await user("1001")).toMatchObject({ firstName: "Alicia", callTransfer: true });
     expectCode(await project.preview({ refresh: true, expectNoChanges: true }), 0);
   });
 
@@ -192,7 +198,7 @@ describe.each(CONFORMANCE_DRIVERS)("driver %s: pbx resources through the real en
   test("no credential, SIP password, PIN or portal password in the state", async () => {
     const { text } = await project.exportStack();
     const alice = await user("1001");
-    for (const secret of [...siteSecrets, alice.sipPassword, "4821", "s3cret-pass"]) {
+    for (const secret of [...siteSecrets, alice.sipPassword, "4821", "s3cret-pass", "cti-pass-1"]) {
       expect(text).not.toContain(secret);
     }
   });

@@ -51,6 +51,26 @@ describe("XiVO CSV import (seed 002)", () => {
     expect((await call("GET", "sites/acme/incoming-numbers")).body.total).toBe(0);
   });
 
+  test("a file with every seed 002 column creates the user with each field", async () => {
+    const header = "entityid|firstname|lastname|language|enableclient|username|password|profileclient|outcallerid|agentnumber|mobilephonenumber|bosssecretary|enablehint|enablexfer|phonenumber|context|protocol|linename|linesecret|incallexten|incallcontext|incallringseconds|voicemailname|voicemailmailbox|voicemailpassword|voicemailemail|voicemailattach|voicemaildelete|voicemailskippass";
+    const line = "1|John|Doe|fr_FR|1|jdoe|cti-pass|client|default|501|0032470123456|secretary|0|1|1000|default|sip|1000||+3225550150|from-extern|25|John Doe|1000|4821|vm.john@example.com|1|1|1";
+    const r = await call("POST", "sites/acme/import/users", `${header}\n${line}`);
+    expect(r.status).toBe(201);
+    expect(r.body.created[0]).toMatchObject({
+      extension: "1000", language: "fr_FR", agentNumber: "501", mobileNumber: "+32470123456", bossSecretary: "secretary", supervision: false, callTransfer: true, outgoingCallerId: null,
+      voicemail: { enabled: true, pin: "4821", email: "vm.john@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false },
+      cti: { enabled: true, username: "jdoe", profile: "client", passwordSet: true },
+    });
+    expect(JSON.stringify(r.body)).not.toContain("cti-pass");
+    expect((await call("GET", "sites/acme/incoming-numbers")).body.items).toEqual([expect.objectContaining({ number: "+3225550150", ringSeconds: 25 })]);
+  });
+
+  test("the pure parser keeps the good rows and reports every bad one", () => {
+    const r = parseXivoCsv("firstname|phonenumber|context|protocol|linesecret\nA|1000|default|sip|\nB|1001|default|sip|x\nC|1002|default|sccp|");
+    expect(r.rows.map((x) => x.line)).toEqual([2]);
+    expect(r.issues).toEqual([expect.objectContaining({ path: [3, "linesecret"], rule: "csv_linesecret" }), expect.objectContaining({ path: [4, "protocol"], rule: "csv_protocol_unsupported" })]);
+  });
+
   test("the pure parser reports unknown columns and bad booleans", () => {
     expect(parseXivoCsv("firstname|phonenumber|colour\nA|1000|red").issues).toEqual([expect.objectContaining({ path: [1, "colour"], rule: "csv_unknown_column" })]);
     const r = parseXivoCsv("firstname|phonenumber|context|protocol|enablexfer\nA|1000|default|sip|yes");

@@ -43,6 +43,72 @@ describe("users", () => {
     expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", voicemail: { pin: "12ab" } }))).toContain("pin_digits");
   });
 
+  test("seed 002/003/004 fields: defaults, round trip, secrets write-only (issue 14)", async () => {
+    const plain = await mkUser(call, "1001");
+    expect(plain).toMatchObject({
+      scope: "Basic User", callTransfer: false, supervision: true, bossSecretary: "none", agentNumber: null, hotDeskingPin: null, extraExtensions: [],
+      voicemail: { email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true },
+      cti: { enabled: false, username: null, profile: null, passwordSet: false },
+    });
+    const r = await call("POST", "sites/acme/users", {
+      extension: "1002", firstName: "Boss", email: "boss@example.com", scope: "Office Manager", callTransfer: true, supervision: false, bossSecretary: "boss", agentNumber: "501",
+      hotDeskingPin: "2468", extraExtensions: ["1102", "1202"],
+      voicemail: { pin: "4821", email: "vm@example.com", notificationEmails: ["a@example.com", "b@example.com"], attachAudio: true, deleteAfterNotification: true, askPassword: false },
+      cti: { username: "boss", password: "cti-secret", profile: "client" },
+    });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({
+      role: "admin", scope: "Office Manager", callTransfer: true, supervision: false, bossSecretary: "boss", agentNumber: "501", hotDeskingPin: "2468", extraExtensions: ["1102", "1202"],
+      voicemail: { pin: "4821", email: "vm@example.com", notificationEmails: ["a@example.com", "b@example.com"], attachAudio: true, deleteAfterNotification: true, askPassword: false },
+      cti: { enabled: true, username: "boss", profile: "client", passwordSet: true },
+    });
+    expect(JSON.stringify(r.body)).not.toContain("cti-secret");
+    // A scope PATCH sets the role; the role reads back as its scope (receptionist has none).
+    const p = await call("PATCH", `sites/acme/users/${r.body.id}`, { scope: "Call Center Agent", cti: { enabled: false }, voicemail: { deleteAfterNotification: false } });
+    expect(p.status).toBe(200);
+    expect(p.body).toMatchObject({ role: "agent", scope: "Call Center Agent", cti: { enabled: false, username: "boss" }, voicemail: { attachAudio: true, deleteAfterNotification: false } });
+    expect((await call("PATCH", `sites/acme/users/${r.body.id}`, { role: "receptionist" })).body.scope).toBeNull();
+  });
+
+  test("seed 002/003/004 rules: scope vs role, delete needs e-mail and attach, CTI login, PINs, extra extensions", async () => {
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", role: "user", scope: "Site Manager" }))).toEqual(["role_scope_conflict"]);
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", voicemail: { deleteAfterNotification: true, attachAudio: true } }))).toEqual(["voicemail_delete_needs_email"]);
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", email: "a@example.com", voicemail: { deleteAfterNotification: true } }))).toEqual(["voicemail_delete_needs_attach"]);
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", cti: { enabled: true, password: "abcd" } }))).toEqual(["cti_username_required"]);
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", hotDeskingPin: "12a4", agentNumber: "x1", bossSecretary: "chief" })).sort()).toEqual(["agent_number_format", "enum", "hot_desking_pin_digits"].sort());
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", voicemail: { notificationEmails: ["a@example.com", "A@example.com"] } }))).toEqual(["voicemail_emails_unique"]);
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", extraExtensions: ["1001"] }))).toEqual(["extra_extension_is_main"]);
+    expect(rules(await call("POST", "sites/acme/users", { extension: "1001", firstName: "A", extraExtensions: ["950"] }))).toEqual(["extension_reserved"]);
+    // A PATCH is judged on the merged user: turning delete on without attach is refused.
+    const u = await mkUser(call, "1001", { email: "a@example.com" });
+    expect(rules(await call("PATCH", `sites/acme/users/${u.id}`, { voicemail: { deleteAfterNotification: true } }))).toEqual(["voicemail_delete_needs_attach"]);
+    // Main and extra extensions share one number space on the site (seed 003: each reaches one user).
+    const extra = await call("POST", "sites/acme/users", { extension: "1002", firstName: "B", extraExtensions: ["1001"] });
+    expect(extra.status).toBe(409);
+    expect(extra.body.error.existing).toMatchObject({ id: u.id, key: "extension 1001" });
+    expect((await call("POST", "sites/acme/users", { extension: "1002", firstName: "B", extraExtensions: ["1102"] })).status).toBe(201);
+    const clash = await call("POST", "sites/acme/users", { extension: "1102", firstName: "C" });
+    expect(clash.status).toBe(409);
+    expect(rules(clash)).toEqual(["extension_unique"]);
+  });
+
+  test("seed 004: a site that cannot change an extension refuses it (extension_immutable); other fields still change", async () => {
+    const site = await withSite({ site: { extensionChange: "replace" } });
+    try {
+      const r = await site.call("POST", "sites/acme/users", { extension: "1001", firstName: "A" });
+      const moved = await site.call("PATCH", `sites/acme/users/${r.body.id}`, { extension: "1002" });
+      expect(moved.status).toBe(422);
+      expect(moved.body.error.issues).toEqual([expect.objectContaining({ path: ["extension"], rule: "extension_immutable", message: expect.stringContaining("extensionChange") })]);
+      expect((await site.call("PATCH", `sites/acme/users/${r.body.id}`, { extension: "1001", firstName: "B" })).status).toBe(200);
+      expect((await site.call("GET", "sites/acme")).body.extensionChange).toBe("replace");
+      // The default site changes extensions in place.
+      const u = await mkUser(call, "1001");
+      expect((await call("PATCH", `sites/acme/users/${u.id}`, { extension: "1002" })).status).toBe(200);
+    } finally {
+      await site.app.close();
+    }
+  });
+
   test("numbering plan: length and reserved ranges of the site", async () => {
     const short = await call("POST", "sites/acme/users", { extension: "12", firstName: "A" });
     expect(short.status).toBe(422);

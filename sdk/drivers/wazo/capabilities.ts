@@ -59,6 +59,22 @@ export const WAZO_MAPPING: readonly MappingRow[] = [
   { kind: "user", field: "directoryListed", wazo: "unsupported (must be true)", note: "wazo-dird lists every user; confd has no per-user switch" },
   { kind: "user", field: "loginRequired", wazo: "unsupported (must be false)", note: "hot desking in Wazo is a device/agent matter, not a user flag of confd" },
   { kind: "user", field: "keyCount", wazo: "unsupported (leave unset)", note: "Wazo keys follow the phone model and templates; confd has no per-user key count" },
+  { kind: "user", field: "scope", wazo: "unsupported except \"Basic User\"", note: "seed 004 scope = another name for role (Basic User ↔ user)" },
+  { kind: "user", field: "callTransfer", wazo: "/users/{uuid}: call_transfer_enabled", note: "seed 002 enablexfer" },
+  { kind: "user", field: "supervision", wazo: "/users/{uuid}: supervision_enabled", note: "seed 002 enablehint" },
+  { kind: "user", field: "bossSecretary", wazo: "unsupported except \"none\"", note: "Wazo's boss/secretary filter is a call filter object (/callfilters, bosses as recipients, secretaries as surrogates), which the driver does not manage" },
+  { kind: "user", field: "agentNumber", wazo: "unsupported (leave unset)", note: "a Wazo agent is its own object (/agents, linked by /users/{uuid}/agents/{id}), which the driver does not manage" },
+  { kind: "user", field: "cti.enabled", wazo: "/users/{uuid}: username set (enabled) or username and password null (disabled)", note: "confd has no switch of its own" },
+  { kind: "user", field: "cti.username", wazo: "/users/{uuid}: username" },
+  { kind: "user", field: "cti.password", wazo: "/users/{uuid}: password", note: "4–64 letters, digits or the punctuation confd allows (no space, no double quote); secret" },
+  { kind: "user", field: "cti.profile", wazo: "unsupported (leave unset)", note: "confd has no CTI profiles any more" },
+  { kind: "user", field: "voicemail.email", wazo: "/voicemails/{id}: email", note: "unset: the user's email; at most 80 characters" },
+  { kind: "user", field: "voicemail.notificationEmails", wazo: "unsupported (must be empty)", note: "a Wazo voicemail has one e-mail address" },
+  { kind: "user", field: "voicemail.attachAudio", wazo: "/voicemails/{id}: attach_audio", note: "null (server default) reads as false" },
+  { kind: "user", field: "voicemail.deleteAfterNotification", wazo: "/voicemails/{id}: delete_messages", note: "needs an e-mail and attach_audio, as our rule does" },
+  { kind: "user", field: "voicemail.askPassword", wazo: "/voicemails/{id}: ask_password" },
+  { kind: "user", field: "hotDeskingPin", wazo: "unsupported (leave unset)", note: "no per-user hot-desking PIN in confd" },
+  { kind: "user", field: "extraExtensions", wazo: "unsupported (must be empty)", note: "the driver manages one extension on the user's line" },
   { kind: "user", field: "(owner mark)", wazo: "/users/{uuid}: description" },
   // Incoming numbers
   { kind: "incomingNumber", field: "id", wazo: "/incalls/{id}: id" },
@@ -138,6 +154,32 @@ function userUnsupported(input: Input): Unsupported[] {
   }
   if (has(input.keyCount)) {
     out.push({ property: "keyCount", message: "Wazo has no per-user key count (keys follow the phone model and function key templates): leave keyCount unset" });
+  }
+  if (has(input.scope) && input.scope !== "Basic User") {
+    out.push({ property: "scope", message: `scope "${String(input.scope)}" has no meaning on Wazo: confd has no portal scopes (access rights are wazo-auth policies, which the wazo driver does not manage); use "Basic User" or leave it unset` });
+  }
+  if (has(input.bossSecretary) && input.bossSecretary !== "none") {
+    out.push({ property: "bossSecretary", message: "a boss/secretary filter on Wazo is a call filter (/callfilters) of its own, which the wazo driver does not manage: leave bossSecretary unset or \"none\"" });
+  }
+  if (has(input.agentNumber)) out.push({ property: "agentNumber", message: "a Wazo agent is an object of its own (/agents), which the wazo driver does not manage: leave agentNumber unset" });
+  if (has(input.hotDeskingPin)) out.push({ property: "hotDeskingPin", message: "Wazo has no per-user hot-desking PIN in confd: leave hotDeskingPin unset" });
+  if (Array.isArray(input.extraExtensions) && input.extraExtensions.length > 0) {
+    out.push({ property: "extraExtensions", message: "the wazo driver manages one extension per user: leave extraExtensions empty" });
+  }
+  const vm = (input.voicemail ?? {}) as Input;
+  if (Array.isArray(vm.notificationEmails) && vm.notificationEmails.length > 0) {
+    out.push({ property: "voicemail.notificationEmails", message: "a Wazo voicemail has one e-mail address (voicemail.email): leave notificationEmails empty" });
+  }
+  const vmEmail = str(vm.email);
+  if (vmEmail !== undefined && vmEmail.length > 80) out.push({ property: "voicemail.email", message: `Wazo keeps at most 80 characters in a voicemail e-mail (this one has ${vmEmail.length})` });
+  const cti = (input.cti ?? {}) as Input;
+  if (has(cti.profile)) out.push({ property: "cti.profile", message: "confd has no CTI profiles any more: leave cti.profile unset" });
+  if (cti.enabled === false && (has(cti.username) || has(cti.password))) {
+    out.push({ property: "cti.enabled", message: "confd has no CTI on/off switch (a login is enabled while it has a username): with enabled false leave username and password unset" });
+  }
+  const ctiPassword = str(cti.password);
+  if (ctiPassword !== undefined && !/^[a-zA-Z0-9\-._~!$&'()*+,;=%]{4,64}$/.test(ctiPassword)) {
+    out.push({ property: "cti.password", message: "a Wazo CTI password is 4–64 letters, digits or -._~!$&'()*+,;=%" });
   }
   tooLong(out, input, "firstName", 128);
   tooLong(out, input, "lastName", 128);

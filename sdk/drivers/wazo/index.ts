@@ -23,7 +23,7 @@ import { PbxValidationError } from "../../errors";
 import type { ApiIssue } from "../../schemas/error";
 import type { User } from "../../schemas/user";
 import type { ImportResult } from "../../schemas/system";
-import { parseXivoCsv, type XivoRow } from "../../import/xivoCsv";
+import { columnFor, parseXivoCsv, type XivoRow } from "../../import/xivoCsv";
 import type { Driver, DriverConnection, KindDriver, UserModel } from "../driver";
 import { capabilities } from "./capabilities";
 import { WazoForwardings } from "./forwardings";
@@ -77,13 +77,19 @@ export class WazoDriver implements Driver {
    */
   async importUsers(csvText: string): Promise<ImportResult> {
     const { rows, issues } = parseXivoCsv(csvText);
+    // What Wazo cannot express, per row and column, as a create would say at preview.
+    for (const r of rows) {
+      for (const u of capabilities.unsupported("user", r.declared as Record<string, unknown>)) {
+        issues.push({ path: [r.line, columnFor(u.property.split("."))], rule: "driver_unsupported", message: `${u.property}: ${u.message}` });
+      }
+    }
     const path = `${this.wazo.http.base.confd}/users/import`;
     if (issues.length) throw new PbxValidationError({ method: "POST", path, status: 400, code: "validation_failed", detail: "the CSV file has errors", issues });
     if (rows.length === 0) return { created: [] };
     const [internal, incall] = await Promise.all([this.wazo.context("internal"), rows.some((r) => r.incall) ? this.wazo.context("incall") : undefined]);
     const table = rows.map((r) => wazoImportRow(r, internal.name, incall?.name));
     for (const t of table) for (const k of SECRET_COLUMNS) this.wazo.http.addSecret(t[k]);
-    let answer: { created?: Array<{ user_uuid?: string; user_id: number }> };
+    let answer: { created?: Array<{ user_uuid?: string; user_id: number; row_number?: number }> };
     try {
       answer = await this.wazo.http.request({ method: "POST", path: "/users/import", body: toCsv(table), contentType: "text/csv; charset=utf-8" });
     } catch (e) {
@@ -91,7 +97,13 @@ export class WazoDriver implements Driver {
     }
     const now = new Date().toISOString();
     const created = await Promise.all(
-      (answer?.created ?? []).map(async (c) => {
+      (answer?.created ?? []).map(async (c, i) => {
+        const cti = rows[(c.row_number ?? i + 1) - 1]?.user.cti;
+        // The XiVO Client login (cti) is the confd user's username/password, which the import has no column for.
+        if (cti && cti.enabled !== false && cti.username) {
+          this.wazo.http.addSecret(cti.password ?? undefined);
+          await this.wazo.http.request({ method: "PUT", path: `/users/${c.user_uuid ?? String(c.user_id)}`, body: { username: cti.username, ...(cti.password ? { password: cti.password } : {}) }, fields: { username: "cti.username", password: "cti.password" } });
+        }
         const m = await this.users.get(c.user_uuid ?? String(c.user_id));
         // ImportResult carries API v1 objects: Wazo has no revision or apply state, so these are constants.
         return { ...m, revision: 1, applied: true, createdAt: now, updatedAt: now } as User;
@@ -126,12 +138,14 @@ export function ownerMarkOf(model: UserModel): string | undefined {
 export const IMPORT_COLUMNS = [
   "firstname", "lastname", "email", "language", "mobile_phone_number", "outgoing_caller_id", "userfield", "ring_seconds", "simultaneous_calls",
   "call_record_outgoing_external_enabled", "call_record_outgoing_internal_enabled", "call_record_incoming_external_enabled", "call_record_incoming_internal_enabled", "online_call_record_enabled",
-  "username", "password", "context", "exten", "line_protocol", "sip_username", "sip_secret",
+  "call_transfer_enabled", "supervision_enabled",
+  "context", "exten", "line_protocol", "sip_username", "sip_secret",
   "voicemail_name", "voicemail_number", "voicemail_context", "voicemail_password", "voicemail_email",
+  "voicemail_attach_audio", "voicemail_delete_messages", "voicemail_ask_password",
   "incall_exten", "incall_context", "incall_ring_seconds",
 ] as const;
 type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const SECRET_COLUMNS: ImportColumn[] = ["password", "sip_secret", "voicemail_password"];
+const SECRET_COLUMNS: ImportColumn[] = ["sip_secret", "voicemail_password"];
 
 /** One XiVO row as Wazo's import columns (the same mapping as a user create). */
 export function wazoImportRow(row: XivoRow, internalContext: string, incallContext: string | undefined): Record<ImportColumn, string> {
@@ -155,8 +169,11 @@ export function wazoImportRow(row: XivoRow, internalContext: string, incallConte
     call_record_incoming_external_enabled: b(flags.call_record_incoming_external_enabled),
     call_record_incoming_internal_enabled: b(flags.call_record_incoming_internal_enabled),
     online_call_record_enabled: b(flags.online_call_record_enabled),
-    username: u.portal?.username ?? "",
-    password: u.portal?.password ?? "",
+    // Seed 002 enablexfer / enablehint.
+    call_transfer_enabled: b(u.callTransfer),
+    supervision_enabled: b(u.supervision),
+    // Not username/password: Wazo's import makes those a wazo-auth login (our portal), while the XiVO
+    // Client login is confd's user username/password (our cti), written after the import.
     context: internalContext,
     exten: u.extension,
     line_protocol: "sip",
@@ -169,7 +186,10 @@ export function wazoImportRow(row: XivoRow, internalContext: string, incallConte
       voicemail_number: u.extension,
       voicemail_context: internalContext,
       voicemail_password: u.voicemail.pin ?? "",
-      voicemail_email: u.email ?? "",
+      voicemail_email: u.voicemail.email ?? u.email ?? "",
+      voicemail_attach_audio: u.voicemail.attachAudio === undefined ? "" : b(u.voicemail.attachAudio),
+      voicemail_delete_messages: u.voicemail.deleteAfterNotification === undefined ? "" : b(u.voicemail.deleteAfterNotification),
+      voicemail_ask_password: u.voicemail.askPassword === undefined ? "" : b(u.voicemail.askPassword),
     });
   }
   if (row.incall && incallContext) {

@@ -43,6 +43,12 @@ export interface WazoUser {
   call_record_incoming_external_enabled: boolean;
   call_record_incoming_internal_enabled: boolean;
   online_call_record_enabled: boolean;
+  /** Seed 002 enablexfer / enablehint. */
+  call_transfer_enabled?: boolean;
+  supervision_enabled?: boolean;
+  /** The CTI (XiVO Client) login; confd answers the password in clear. */
+  username?: string | null;
+  password?: string | null;
   lines?: Array<{ id: number; name?: string | null; extensions?: WazoExtensionRef[]; endpoint_sip?: { uuid: string } | null }>;
   voicemail?: { id: number; name?: string } | null;
   services?: { dnd?: { enabled: boolean } };

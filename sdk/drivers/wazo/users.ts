@@ -29,7 +29,7 @@
  */
 import { randomBytes } from "crypto";
 import { PbxConflictError, PbxNotFoundError } from "../../errors";
-import { computeUserTags, UserCreateSchema, UserUpdateSchema, type UserCreateParsed, type UserUpdateParsed } from "../../schemas/user";
+import { computeUserTags, scopeOfRole, UserCreateSchema, UserUpdateSchema, type UserCreateParsed, type UserUpdateParsed } from "../../schemas/user";
 import type { CreateOptions, KindDriver, UserInput, UserModel } from "../driver";
 import { SECONDS_PER_RING } from "./capabilities";
 import { WazoSite, WazoUser, checked, invalid } from "./site";
@@ -55,9 +55,13 @@ export const USER_FIELDS: Record<string, string> = {
   number: "extension",
   password: "voicemail.pin",
   auth: "portal",
-  username: "portal.username",
+  // The confd user's own username/password are the CTI (XiVO Client) login; the portal is wazo-auth's `auth`.
+  username: "cti.username",
   description: "",
 };
+
+/** Fields of a write to /users itself, where `password` is the CTI login's (elsewhere it is the voicemail PIN). */
+const USER_WRITE_FIELDS: Record<string, string> = { ...USER_FIELDS, password: "cti.password" };
 
 interface SipEndpoint {
   uuid: string;
@@ -69,6 +73,30 @@ interface Voicemail {
   password?: string | null;
   email?: string | null;
   number?: string;
+  attach_audio?: boolean | null;
+  delete_messages?: boolean;
+  ask_password?: boolean;
+}
+
+type VoicemailExtra = { email?: string | null; attachAudio?: boolean; deleteAfterNotification?: boolean; askPassword?: boolean };
+
+/** Our voicemail options (seeds 001, 002, 003) as confd voicemail fields, only those set. */
+function voicemailOptions(vm: VoicemailExtra | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (vm?.attachAudio !== undefined) out.attach_audio = vm.attachAudio;
+  if (vm?.deleteAfterNotification !== undefined) out.delete_messages = vm.deleteAfterNotification;
+  if (vm?.askPassword !== undefined) out.ask_password = vm.askPassword;
+  return out;
+}
+
+/** The CTI login as confd user fields: `username`/`password` (confd has no switch: disabled ↔ no login). */
+function ctiFields(cti: { enabled?: boolean; username?: string | null; password?: string | null } | undefined): Record<string, unknown> {
+  if (!cti) return {};
+  if (cti.enabled === false) return { username: null, password: null };
+  const out: Record<string, unknown> = {};
+  if (cti.username !== undefined) out.username = cti.username;
+  if (cti.password !== undefined) out.password = cti.password;
+  return out;
 }
 interface AuthUser {
   uuid: string;
@@ -152,6 +180,7 @@ export class WazoUsers implements KindDriver<"user"> {
     this.http.addSecret(sip.password);
     this.http.addSecret(u.voicemail.pin ?? undefined);
     this.http.addSecret(u.portal?.password ?? undefined);
+    this.http.addSecret(u.cti?.password ?? undefined);
     const body: Record<string, unknown> = {
       ...userFieldsOf(u),
       ...(options.ownerMark ? { description: options.ownerMark } : {}),
@@ -178,7 +207,7 @@ export class WazoUsers implements KindDriver<"user"> {
       method: "POST",
       path: "/users",
       body,
-      fields: USER_FIELDS,
+      fields: USER_WRITE_FIELDS,
       // No idempotency key in Wazo: if an attempt that failed did create the user, find it by extension.
       recover: async () => {
         const found = await this.find({ extension: u.extension });
@@ -202,6 +231,7 @@ export class WazoUsers implements KindDriver<"user"> {
     const internal = await this.site.context("internal");
     this.http.addSecret(input.voicemail?.pin ?? undefined);
     this.http.addSecret(input.portal?.password ?? undefined);
+    this.http.addSecret(input.cti?.password ?? undefined);
 
     // The user's own fields, only those the input sets.
     const put: Record<string, unknown> = {};
@@ -220,11 +250,14 @@ export class WazoUsers implements KindDriver<"user"> {
       if (want !== u.simultaneous_calls) put.simultaneous_calls = want;
     }
     if (input.callRecording !== undefined) Object.assign(put, recordingFlags(input.callRecording));
+    set("callTransfer", "call_transfer_enabled");
+    set("supervision", "supervision_enabled");
+    Object.assign(put, ctiFields(input.cti));
     if (input.voicemail?.ringsBeforeVoicemail !== undefined) put.ring_seconds = ringsToSeconds(input.voicemail.ringsBeforeVoicemail);
     // Only what differs from what Wazo holds (confd's PUT is partial at the first level).
     const current = u as unknown as Record<string, unknown>;
     for (const k of Object.keys(put)) if (current[k] === put[k] || (put[k] === null && current[k] === "")) delete put[k];
-    if (Object.keys(put).length) await this.http.request({ method: "PUT", path: `/users/${u.uuid}`, body: put, fields: USER_FIELDS });
+    if (Object.keys(put).length) await this.http.request({ method: "PUT", path: `/users/${u.uuid}`, body: put, fields: USER_WRITE_FIELDS });
 
     // The extension, on the user's line (a user made in confd without a line gets one).
     const extension = input.extension;
@@ -251,7 +284,14 @@ export class WazoUsers implements KindDriver<"user"> {
       await this.http.request({
         method: "POST",
         path: `/users/${u.uuid}/voicemails`,
-        body: { name: displayName(first, last), number, context: internal.name, ...(input.voicemail.pin ? { password: input.voicemail.pin } : {}), ...(email ? { email } : {}) },
+        body: {
+          name: displayName(first, last),
+          number,
+          context: internal.name,
+          ...(input.voicemail.pin ? { password: input.voicemail.pin } : {}),
+          ...((input.voicemail.email ?? email) ? { email: input.voicemail.email ?? email } : {}),
+          ...voicemailOptions(input.voicemail),
+        },
         fields: { ...USER_FIELDS, name: "firstName", email: "email" },
         // An attempt that landed before failing: the user has its voicemail now.
         recover: async () => {
@@ -263,7 +303,17 @@ export class WazoUsers implements KindDriver<"user"> {
       const vput: Record<string, unknown> = {};
       if (input.voicemail?.pin !== undefined && input.voicemail.pin !== vm.password) vput.password = input.voicemail.pin;
       if (extension !== undefined && vm.number !== undefined && vm.number !== extension) vput.number = extension;
-      if (input.email !== undefined && (vm.email ?? null) !== (input.email ?? null)) vput.email = input.email;
+      // The voicemail's own address (seeds 001, 002) when the program gives one; else it follows the user's e-mail.
+      const vmEmail = input.voicemail?.email !== undefined ? (input.voicemail.email ?? email ?? null) : input.email !== undefined && (vm.email ?? null) === (u.email || null) ? input.email : undefined;
+      if (vmEmail !== undefined && (vm.email ?? null) !== (vmEmail ?? null)) vput.email = vmEmail;
+      const options = voicemailOptions(input.voicemail);
+      const currentVm = vm as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(options)) if ((currentVm[k] ?? null) !== v) vput[k] = v;
+      // confd judges delete_messages with the email and attach_audio of the same body: send them along.
+      if (vput.delete_messages === true) {
+        if (vput.email === undefined) vput.email = vm.email ?? null;
+        if (vput.attach_audio === undefined) vput.attach_audio = vm.attach_audio ?? null;
+      }
       if (Object.keys(vput).length) await this.http.request({ method: "PUT", path: `/voicemails/${vm.id}`, body: vput, fields: { ...USER_FIELDS, email: "email" } });
     }
 
@@ -348,6 +398,7 @@ export class WazoUsers implements KindDriver<"user"> {
     const sipPassword = option(endpoint?.auth_section_options, "password") ?? "";
     this.http.addSecret(sipPassword);
     this.http.addSecret(vm?.password ?? undefined);
+    this.http.addSecret(u.password ?? undefined);
     const pin = vm?.password ? vm.password : null;
     const portalUsername = auth?.username ?? null;
     const model: UserModel = {
@@ -362,6 +413,7 @@ export class WazoUsers implements KindDriver<"user"> {
       department: u.userfield || null,
       language: u.language || null,
       role: "user",
+      scope: scopeOfRole("user"),
       permissions: [],
       directoryListed: true,
       multipleCalls: u.simultaneous_calls > 1,
@@ -371,9 +423,28 @@ export class WazoUsers implements KindDriver<"user"> {
       outgoingCallerId: !u.outgoing_caller_id || u.outgoing_caller_id === "default" ? null : u.outgoing_caller_id,
       // Wazo has no key count (capabilities say so); a constant keeps reads stable.
       keyCount: WAZO_KEY_COUNT,
-      voicemail: { enabled: !!vm, pin, ringsBeforeVoicemail: secondsToRings(u.ring_seconds) },
+      callTransfer: !!u.call_transfer_enabled,
+      supervision: u.supervision_enabled !== false,
+      // Call filters, agents, hot desking and extra extensions are not managed on Wazo (capabilities say so).
+      bossSecretary: "none",
+      agentNumber: null,
+      hotDeskingPin: null,
+      extraExtensions: [],
+      voicemail: {
+        enabled: !!vm,
+        pin,
+        ringsBeforeVoicemail: secondsToRings(u.ring_seconds),
+        email: vm?.email || null,
+        notificationEmails: [],
+        // confd's null attach_audio means "the server's default", which attaches nothing unless configured.
+        attachAudio: !!vm?.attach_audio,
+        deleteAfterNotification: !!vm?.delete_messages,
+        askPassword: vm ? vm.ask_password !== false : true,
+      },
       // wazo-auth never shows a password: a login that exists was made with one.
       portal: { username: portalUsername, passwordSet: !!auth },
+      // No CTI profiles in confd any more: a login is enabled while it has a username.
+      cti: { enabled: !!u.username, username: u.username || null, profile: null, passwordSet: !!u.password },
       sipUsername: option(endpoint?.auth_section_options, "username") ?? endpoint?.name ?? "",
       sipDomain: this.site.host,
       sipProxy: this.site.host,
@@ -501,6 +572,9 @@ function userFieldsOf(u: UserCreateParsed): Record<string, unknown> {
   if (u.department !== undefined) body.userfield = u.department;
   if (u.language !== undefined) body.language = u.language;
   if (u.outgoingCallerId !== undefined) body.outgoing_caller_id = u.outgoingCallerId ?? "default";
+  body.call_transfer_enabled = u.callTransfer;
+  body.supervision_enabled = u.supervision;
+  Object.assign(body, ctiFields(u.cti?.enabled === false ? undefined : u.cti));
   return body;
 }
 
@@ -510,6 +584,7 @@ function voicemailBody(u: UserCreateParsed, context: string): Record<string, unk
     number: u.extension,
     context,
     ...(u.voicemail.pin ? { password: u.voicemail.pin } : {}),
-    ...(u.email ? { email: u.email } : {}),
+    ...((u.voicemail.email ?? u.email) ? { email: u.voicemail.email ?? u.email } : {}),
+    ...voicemailOptions(u.voicemail),
   };
 }

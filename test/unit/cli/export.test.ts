@@ -10,8 +10,8 @@ function user(id: string, extension: string, first: string, extra: Partial<UserM
   return {
     id, site: "office", revision: 1, extension, firstName: first, lastName: null, email: null, mobileNumber: null, department: null,
     language: null, role: "user", permissions: [], directoryListed: true, multipleCalls: false, loginRequired: false, dnd: false,
-    callRecording: "off", outgoingCallerId: null, keyCount: 20, voicemail: { enabled: true, pin: null, ringsBeforeVoicemail: 4 },
-    portal: { username: null, passwordSet: false }, sipUsername: extension, sipDomain: "office.pbx", sipProxy: "proxy.pbx",
+    callRecording: "off", outgoingCallerId: null, keyCount: 20, voicemail: { enabled: true, pin: null, ringsBeforeVoicemail: 4, email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true },
+    portal: { username: null, passwordSet: false }, scope: "Basic User", callTransfer: false, supervision: true, bossSecretary: "none", agentNumber: null, hotDeskingPin: null, extraExtensions: [], cti: { enabled: false, username: null, profile: null, passwordSet: false }, sipUsername: extension, sipDomain: "office.pbx", sipProxy: "proxy.pbx",
     sipPassword: `sip-secret-${id}`, tags: [], ...extra,
   };
 }
@@ -28,9 +28,9 @@ const fwd = (userId: string, extra: Partial<ForwardingModel>): ForwardingModel =
 function office(): Snapshot {
   return {
     users: [
-      user("u3", "1003", "Chloé", { lastName: "Lambert", department: "Sales", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 } }),
-      user("u1", "1001", "Alice", { lastName: "Martin", email: "alice@example.com", role: "admin", voicemail: { enabled: true, pin: "1234", ringsBeforeVoicemail: 6 }, portal: { username: "alice", passwordSet: true } }),
-      user("u2", "1002", "Bob", { dnd: true, keyCount: 30, voicemail: { enabled: false, pin: null, ringsBeforeVoicemail: 4 } }),
+      user("u3", "1003", "Chloé", { lastName: "Lambert", department: "Sales", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4, email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true } }),
+      user("u1", "1001", "Alice", { lastName: "Martin", email: "alice@example.com", role: "admin", voicemail: { enabled: true, pin: "1234", ringsBeforeVoicemail: 6, email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true }, portal: { username: "alice", passwordSet: true } }),
+      user("u2", "1002", "Bob", { dnd: true, keyCount: 30, voicemail: { enabled: false, pin: null, ringsBeforeVoicemail: 4, email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true } }),
       user("u4", "2001", "David", { permissions: ["userPortal", "callList"] }),
     ],
     incomingNumbers: [
@@ -180,7 +180,7 @@ describe("export: generation", () => {
 
   test("an object the provider would refuse is reported by name and left out, never written half", () => {
     const site = office();
-    site.users.push(user("u5", "1005", "Eve", { voicemail: { enabled: true, pin: "12", ringsBeforeVoicemail: 4 } }));
+    site.users.push(user("u5", "1005", "Eve", { voicemail: { enabled: true, pin: "12", ringsBeforeVoicemail: 4, email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true } }));
     site.incomingNumbers.push(number("n9", "+3225550999", { type: "user", userId: "gone" }));
     const g = generate(site, OPTIONS);
     expect(g.problems).toEqual([

@@ -18,8 +18,8 @@ function user(id: string, extension: string, pin: string | null): UserModel {
   return {
     id, site: "office", revision: 1, extension, firstName: `F${extension}`, lastName: null, email: null, mobileNumber: null, department: null,
     language: null, role: "user", permissions: [], directoryListed: true, multipleCalls: false, loginRequired: false, dnd: false,
-    callRecording: "off", outgoingCallerId: null, keyCount: 20, voicemail: { enabled: true, pin, ringsBeforeVoicemail: 4 },
-    portal: { username: null, passwordSet: false }, sipUsername: extension, sipDomain: "d", sipProxy: "p", sipPassword: "sip-pass-never-printed", tags: [],
+    callRecording: "off", outgoingCallerId: null, keyCount: 20, voicemail: { enabled: true, pin, ringsBeforeVoicemail: 4, email: null, notificationEmails: [], attachAudio: false, deleteAfterNotification: false, askPassword: true },
+    portal: { username: null, passwordSet: false }, scope: "Basic User", callTransfer: false, supervision: true, bossSecretary: "none", agentNumber: null, hotDeskingPin: null, extraExtensions: [], cti: { enabled: false, username: null, profile: null, passwordSet: false }, sipUsername: extension, sipDomain: "d", sipProxy: "p", sipPassword: "sip-pass-never-printed", tags: [],
   };
 }
 

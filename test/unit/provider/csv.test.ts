@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { XivoCsvError, readXivoCsv, usersFromXivoCsv } from "../../../provider/csv";
+import { User } from "../../../provider/resources/user";
 
 interface Registered {
   type: string;
@@ -61,6 +62,13 @@ const GOOD = [
   "1|George|||1001|default|sip||||||||",
 ].join("\n");
 
+/** A file with every column of seed 002's table. */
+const ALL_COLUMNS = [
+  "entityid|firstname|lastname|language|enableclient|username|password|profileclient|outcallerid|agentnumber|mobilephonenumber|bosssecretary|enablehint|enablexfer|phonenumber|context|protocol|linename|linesecret|incallexten|incallcontext|incallringseconds|voicemailname|voicemailmailbox|voicemailpassword|voicemailemail|voicemailattach|voicemaildelete|voicemailskippass",
+  "1|John|Doe|en_US|1|jdoe|cti-pass|client|+3225550100|501|0032470123456|boss|1|1|1000|default|sip|1000||+3225550100|from-extern|25|John Doe|1000|4821|vm.john@example.com|1|1|1",
+  "",
+].join("\n");
+
 describe("readXivoCsv", () => {
   test("the seed's examples are good files", () => {
     expect(problems("entityid|firstname|lastname|phonenumber|context|protocol\n1|John|Doe|1000|default|sip\n1|George|Clinton|1001|default|sip\n1|Bill|Bush|1002|default|sip")).toEqual([]);
@@ -89,6 +97,64 @@ describe("readXivoCsv", () => {
     );
   });
 
+  test("rows good alone are judged across rows even when other rows are bad: one error lists both", () => {
+    const text = "firstname|phonenumber|context|protocol\nA|1001|default|sip\nB|1001|default|sip\nC|10x|default|sip";
+    expect(problems(text)).toEqual(["3:phonenumber:extension_unique", "4:phonenumber:extension_digits"]);
+    const err = (() => {
+      try {
+        readXivoCsv(text);
+      } catch (e) {
+        return e as XivoCsvError;
+      }
+    })();
+    expect(err?.lines).toEqual([3, 4]);
+  });
+
+  test("a column this PBX cannot honour is refused naming it, never dropped", () => {
+    const head = "entityid|firstname|lastname|language|phonenumber|context|protocol|linename|linesecret|outcallerid|bosssecretary|incallexten|incallcontext|voicemailname|voicemailmailbox";
+    const row = (cells: Record<string, string>) => {
+      const base: Record<string, string> = { entityid: "1", firstname: "A", lastname: "B", language: "en_US", phonenumber: "1001", context: "default", protocol: "sip", linename: "", linesecret: "", outcallerid: "", bosssecretary: "", incallexten: "", incallcontext: "", voicemailname: "", voicemailmailbox: "" };
+      return head.split("|").map((c) => cells[c] ?? base[c]).join("|");
+    };
+    const cases: [Record<string, string>, string][] = [
+      [{ linesecret: "s3cret" }, "2:linesecret:csv_linesecret"],
+      [{ protocol: "sccp" }, "2:protocol:csv_protocol_unsupported"],
+      [{ linename: "abc" }, "2:linename:csv_linename"],
+      [{ outcallerid: "anonymous" }, "2:outcallerid:csv_outcallerid_anonymous"],
+      [{ bosssecretary: "chief" }, "2:bosssecretary:csv_bosssecretary"],
+      [{ voicemailname: "Someone Else", voicemailmailbox: "1001" }, "2:voicemailname:csv_voicemail_name"],
+      [{ voicemailname: "A B", voicemailmailbox: "2001" }, "2:voicemailmailbox:csv_voicemail_mailbox"],
+      [{ entityid: "x" }, "2:entityid:csv_int"],
+    ];
+    for (const [cells, expected] of cases) expect(problems(`${head}\n${row(cells)}`)).toEqual([expected]);
+    // One site per file: entity, internal and incoming contexts are file-wide.
+    const two = `${head}\n${row({})}\n${row({ phonenumber: "1002", entityid: "2", context: "other" })}`;
+    expect(problems(two)).toEqual(["3:entityid:csv_entity_mixed", "3:context:csv_context_mixed"]);
+    // The good forms pass: linename = extension, outcallerid default, mailbox = extension, name = user's name.
+    expect(problems(`${head}\n${row({ linename: "1001", outcallerid: "default", bosssecretary: "no", voicemailname: "A B", voicemailmailbox: "1001" })}`)).toEqual([]);
+  });
+
+  test("every seed 002 column maps to a declared field", () => {
+    const [row] = readXivoCsv(ALL_COLUMNS);
+    expect(row.declared).toEqual({
+      extension: "1000",
+      firstName: "John",
+      lastName: "Doe",
+      language: "en_US",
+      mobileNumber: "+32470123456",
+      outgoingCallerId: "+3225550100",
+      agentNumber: "501",
+      bossSecretary: "boss",
+      supervision: true,
+      callTransfer: true,
+      voicemail: { enabled: true, pin: "4821", email: "vm.john@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false },
+      cti: { enabled: true, username: "jdoe", password: "cti-pass", profile: "client" },
+    });
+    expect(row.incall).toEqual({ number: "+3225550100", ringSeconds: 25 });
+    // The PBX-side rules of the voicemail hold on a row too.
+    expect(problems(ALL_COLUMNS.replace("|1|1|1\n", "|0|1|1\n"))).toEqual(["2:voicemaildelete:voicemail_delete_needs_attach"]);
+  });
+
   test("rows that are good alone are checked against the numbering plan and each other", () => {
     const text = "firstname|phonenumber|context|protocol|incallexten|incallcontext\nA|1001|default|sip|+3225550100|x\nB|1001|default|sip|+3225550100|x\nC|12|default|sip||\nD|1950|default|sip||";
     expect(problems(text, { numberingPlan: { minLength: 3, maxLength: 4, reserved: [{ from: "1900", to: "1999" }] } })).toEqual([
@@ -113,12 +179,13 @@ describe("usersFromXivoCsv", () => {
       lastName: "Doe",
       language: "en_US",
       mobileNumber: "+32470123456",
-      email: "john@example.com",
       role: "user",
       department: "Imported",
     });
+    // voicemailemail is the voicemail's address (seed 002 "Mail to send a notification"), not the user's e-mail.
+    expect(byName["user-1000"]).not.toHaveProperty("email");
     // The PIN stays secret (pbx.User wraps voicemail and portal).
-    expect(secretValue(byName["user-1000"].voicemail)).toEqual({ enabled: true, pin: "1234" });
+    expect(secretValue(byName["user-1000"].voicemail)).toEqual({ enabled: true, pin: "1234", email: "john@example.com" });
     // Unset columns stay unmanaged: no empty last name, no empty mobile number.
     expect(byName["user-1001"]).not.toHaveProperty("lastName");
     expect(byName["user-1001"]).not.toHaveProperty("mobileNumber");
@@ -128,6 +195,16 @@ describe("usersFromXivoCsv", () => {
       destination: { type: "user", userId: "id-user-1000" },
       ringSeconds: 20,
     });
+  });
+
+  test("the CTI login and the hot-desking PIN are secret inputs", async () => {
+    const byName = await declared(usersFromXivoCsv(ALL_COLUMNS));
+    expect(secretValue(byName["user-1000"].cti)).toEqual({ enabled: true, username: "jdoe", password: "cti-pass", profile: "client" });
+    expect(byName["user-1000"]).toMatchObject({ callTransfer: true, supervision: true, bossSecretary: "boss", agentNumber: "501" });
+    registered = [];
+    const u = new User("hot", { extension: "1005", firstName: "H", hotDeskingPin: "2468" });
+    await new Promise<void>((resolve) => u.urn.apply(() => resolve()));
+    expect(secretValue(registered.find((r) => r.name === "hot")!.inputs.hotDeskingPin)).toBe("2468");
   });
 
   test("site, name prefix and adopt go to every resource", async () => {

@@ -187,3 +187,50 @@ describe("issue 10: what a person reads", () => {
     expect(r.inputs).toEqual({ site: "demo", extension: "1007", firstName: "Ann", voicemail: { pin: "4821" }, applyMode: "deferred" });
   });
 });
+
+describe("issue 14: seed user fields at preview", () => {
+  test.each([
+    [{ extension: "1001", firstName: "A", role: "user", scope: "Office Manager" }, "scope", "role_scope_conflict"],
+    [{ extension: "1001", firstName: "A", voicemail: { deleteAfterNotification: true, attachAudio: true } }, "voicemail.deleteAfterNotification", "voicemail_delete_needs_email"],
+    [{ extension: "1001", firstName: "A", email: "a@example.com", voicemail: { deleteAfterNotification: true } }, "voicemail.deleteAfterNotification", "voicemail_delete_needs_attach"],
+    [{ extension: "1001", firstName: "A", voicemail: { email: "nope" } }, "voicemail.email", "email_format"],
+    [{ extension: "1001", firstName: "A", cti: { enabled: true } }, "cti.username", "cti_username_required"],
+    [{ extension: "1001", firstName: "A", cti: { username: "a1", password: "abc" } }, "cti.password", "cti_password_min_length"],
+    [{ extension: "1001", firstName: "A", hotDeskingPin: "12" }, "hotDeskingPin", "hot_desking_pin_length"],
+    [{ extension: "1001", firstName: "A", agentNumber: "12a" }, "agentNumber", "agent_number_format"],
+    [{ extension: "1001", firstName: "A", extraExtensions: ["1950"] }, "extraExtensions.0", "extension_reserved"],
+    [{ extension: "1001", firstName: "A", extraExtensions: ["1002", "1002"] }, "extraExtensions", "extra_extensions_unique"],
+  ])("%#: %o fails on %s with %s", async (news, property, rule) => {
+    const r = await user.check({}, news);
+    expect(r.failures).toContainEqual({ property, reason: expect.stringContaining(`rule: ${rule}`) });
+  });
+
+  test("the good forms pass and keep only what the program set", async () => {
+    const news = { extension: "1001", firstName: "A", email: "a@example.com", scope: "Office Manager", callTransfer: true, voicemail: { email: "vm@example.com", attachAudio: true, deleteAfterNotification: true }, cti: { username: "a1", password: "cti-pass" }, extraExtensions: ["1101"] };
+    const r = await user.check({}, news);
+    expect(r.failures).toEqual([]);
+    expect(r.inputs).toEqual({ site: "demo", ...news });
+  });
+
+  test("seed 004: an extension change is an update, or a replace where the site's PBX cannot change it", async () => {
+    const olds = { site: "demo", extension: "1001", firstName: "Alice" };
+    const news = { site: "demo", extension: "1002", firstName: "Alice" };
+    expect(await user.diff("u1", olds, news)).toMatchObject({ changes: true, replaces: [] });
+    const config = (extra: Record<string, string>) => ({ get: (k: string) => ({ "pbx:url": url, "pbx:token": "t", "pbx:site": "demo", ...extra })[k] });
+    void configure(config({ "pbx:extensionChange": "replace" }));
+    expect(await user.diff("u1", olds, news)).toMatchObject({ changes: true, replaces: ["extension"], deleteBeforeReplace: true });
+    // Per site: only the site that says so.
+    void configure(config({ "pbx:sites": JSON.stringify({ demo: { extensionChange: "replace" }, other: {} }) }));
+    expect(await user.diff("u1", olds, news)).toMatchObject({ replaces: ["extension"] });
+    expect(await user.diff("u1", { ...olds, site: "other" }, { ...news, site: "other" })).toMatchObject({ replaces: [] });
+    configure(config({ "pbx:extensionChange": "sometimes" })).catch(() => undefined);
+    await expect(user.diff("u1", olds, news)).rejects.toThrow(/pbx:extensionChange must be "update" or "replace"/);
+  });
+
+  test("on Wazo, what confd cannot hold is a driver_unsupported failure naming the field", async () => {
+    void configure({ get: (k: string) => ({ "pbx:url": url, "pbx:token": "t", "pbx:site": "demo", "pbx:driver": "wazo" })[k] });
+    const r = await user.check({}, { extension: "1001", firstName: "A", scope: "Call Center Agent", bossSecretary: "secretary", voicemail: { notificationEmails: ["a@example.com"] } });
+    expect(r.failures!.map((f) => f.property).sort()).toEqual(["bossSecretary", "scope", "voicemail.notificationEmails"]);
+    for (const f of r.failures!) expect(f.reason).toMatch(/the wazo driver cannot express it \(rule: driver_unsupported\)/);
+  });
+});

@@ -19,6 +19,11 @@ const unsupported: Array<[Kind, Record<string, unknown>, string[]]> = [
   ["user", { extension: "1001", firstName: "A", loginRequired: true }, ["loginRequired"]],
   ["user", { extension: "1001", firstName: "A", keyCount: 12 }, ["keyCount"]],
   ["user", { extension: "1001", firstName: "A".repeat(129) }, ["firstName"]],
+  ["user", { extension: "1001", firstName: "A", scope: "Office Manager" }, ["scope"]],
+  ["user", { extension: "1001", firstName: "A", bossSecretary: "boss", agentNumber: "501", hotDeskingPin: "1234", extraExtensions: ["1101"] }, ["bossSecretary", "agentNumber", "hotDeskingPin", "extraExtensions"]],
+  ["user", { extension: "1001", firstName: "A", voicemail: { notificationEmails: ["a@example.com"], email: `${"v".repeat(80)}@example.com` } }, ["voicemail.notificationEmails", "voicemail.email"]],
+  ["user", { extension: "1001", firstName: "A", cti: { username: "a1", password: "has space", profile: "client" } }, ["cti.profile", "cti.password"]],
+  ["user", { extension: "1001", firstName: "A", cti: { enabled: false, username: "a1" } }, ["cti.enabled"]],
   ["user", { extension: "1001", firstName: "A", department: "D".repeat(129) }, ["department"]],
   ["incomingNumber", { number: "+3225550100", destination: { type: "hangup" }, ringSeconds: 45 }, ["ringSeconds"]],
   ["userGroup", { name: "Ventes & Support" }, ["name"]],
@@ -43,6 +48,7 @@ const unsupported: Array<[Kind, Record<string, unknown>, string[]]> = [
 
 const supported: Array<[Kind, Record<string, unknown>]> = [
   ["user", { extension: "1001", firstName: "Alice", lastName: "Martin", email: "a@example.com", role: "user", permissions: [], directoryListed: true, loginRequired: false, multipleCalls: true, dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 6 }, portal: { username: "alice", password: "longenough" } }],
+  ["user", { extension: "1001", firstName: "A", scope: "Basic User", callTransfer: true, supervision: false, bossSecretary: "none", extraExtensions: [], cti: { enabled: true, username: "alice", password: "cti-pass" }, voicemail: { email: "vm@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false } }],
   ["incomingNumber", { number: "+3225550100", destination: { type: "user", userId: "u" }, ringSeconds: 45 }],
   ["incomingNumber", { number: "+3225550100", destination: { type: "voicemail", userId: "u" } }],
   ["incomingNumber", { number: "+3225550100", destination: { type: "dialPlan", name: "Main" }, ringSeconds: 30 }],

@@ -106,3 +106,41 @@ test("CSV import goes through POST /users/import", async () => {
   expect(r.created.map((u) => u.extension)).toEqual(["1003"]);
   expect((await d.incomingNumbers.find({ number: "+3225550177" }))?.destination).toEqual({ type: "user", userId: r.created[0].id });
 });
+
+test("seed 002 user fields map to confd: call transfer, supervision, CTI login, voicemail options (issue 14)", async () => {
+  const u = await d.users.create({
+    extension: "1020", firstName: "Xavier", email: "x@example.com", callTransfer: true, supervision: false,
+    cti: { enabled: true, username: "xavier", password: "cti-pass-1" },
+    voicemail: { enabled: true, pin: "4821", email: "vm.x@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false },
+  });
+  expect(u).toMatchObject({
+    callTransfer: true, supervision: false, cti: { enabled: true, username: "xavier", passwordSet: true, profile: null },
+    voicemail: { email: "vm.x@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false },
+  });
+  const raw = await d.wazo.http.request<Record<string, unknown>>({ method: "GET", path: `/users/${u.id}` });
+  expect(raw).toMatchObject({ call_transfer_enabled: true, supervision_enabled: false, username: "xavier" });
+  const changed = await d.users.update(u.id, { callTransfer: false, cti: { enabled: false }, voicemail: { deleteAfterNotification: false, askPassword: true, email: "other@example.com" } } as never);
+  expect(changed).toMatchObject({ callTransfer: false, cti: { enabled: false, username: null, passwordSet: false }, voicemail: { email: "other@example.com", attachAudio: true, deleteAfterNotification: false, askPassword: true } });
+  // A new user e-mail leaves the voicemail's own address alone.
+  expect((await d.users.update(u.id, { email: "x2@example.com" } as never)).voicemail.email).toBe("other@example.com");
+  await d.users.delete(u.id);
+});
+
+test("CSV import with seed 002 columns: options on the user and voicemail, CTI login after the import; unsupported columns refused", async () => {
+  const head = "firstname|lastname|language|phonenumber|context|protocol|enablexfer|enablehint|enableclient|username|password|voicemailname|voicemailmailbox|voicemailemail|voicemailattach|voicemaildelete|voicemailskippass";
+  const r = await d.importUsers(`${head}\nDora|D|fr_FR|1030|default|sip|1|0|1|dora|cti-pass-2|Dora D|1030|vm.dora@example.com|1|1|1\n`);
+  expect(r.created[0]).toMatchObject({ extension: "1030", callTransfer: true, supervision: false, cti: { enabled: true, username: "dora", passwordSet: true }, voicemail: { email: "vm.dora@example.com", attachAudio: true, deleteAfterNotification: true, askPassword: false } });
+  const bad = await rejectionOf(d.importUsers("firstname|phonenumber|context|protocol|agentnumber|bosssecretary\nEd|1031|default|sip|501|boss\n"));
+  expect((bad as { issues?: unknown[] }).issues).toEqual([
+    expect.objectContaining({ path: [2, "bosssecretary"], rule: "driver_unsupported" }),
+    expect.objectContaining({ path: [2, "agentnumber"], rule: "driver_unsupported" }),
+  ]);
+  await d.users.delete(r.created[0].id);
+});
+
+test("turning delete-after-notification on later sends the voicemail's e-mail and attach flag with it", async () => {
+  const u = await d.users.create({ extension: "1040", firstName: "Fay", email: "fay@example.com", voicemail: { enabled: true, attachAudio: true } });
+  const on = await d.users.update(u.id, { voicemail: { deleteAfterNotification: true } } as never);
+  expect(on.voicemail).toMatchObject({ email: "fay@example.com", attachAudio: true, deleteAfterNotification: true });
+  await d.users.delete(u.id);
+});

@@ -3,6 +3,7 @@
  * every route shares: insert, save, stage a delete.
  */
 import { newId } from "./context";
+import { deviceKey } from "./rules/devices";
 import { functionKeyKey } from "./rules/functionKeys";
 import { incomingNumberKey } from "./rules/incomingNumbers";
 import { userKey } from "./rules/users";
@@ -33,6 +34,13 @@ const KINDS: Record<Kind, KindSpec> = {
     parent: (d) => String(d.userId),
   },
   forwarding: { idPrefix: "fwd", naturalKey: (d) => String(d.userId), search: (d) => String(d.mode), parent: (d) => String(d.userId) },
+  device: {
+    idPrefix: "dev",
+    naturalKey: deviceKey,
+    // Seed 001 search by name; also by SIP user name and MAC (what an admin has in hand at a desk).
+    search: (d) => [d.name, d.sipUsername, d.macAddress, d.make, d.model].filter(Boolean).join("\n").toLowerCase(),
+    parent: (d) => String(d.userId),
+  },
 };
 
 /** Insert a new object; returns its id. */

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { openDatabase } from "./db";
 
 /** The object collections of a site. */
-export type Kind = "user" | "incomingNumber" | "userGroup" | "functionKey" | "forwarding";
+export type Kind = "user" | "incomingNumber" | "userGroup" | "functionKey" | "forwarding" | "device";
 
 /** Stored fields of an object (the API object without its metadata); kind-specific. */
 export type Data = Record<string, unknown>;

@@ -98,7 +98,19 @@ export const WAZO_MAPPING: readonly MappingRow[] = [
   { kind: "forwarding", field: "voicemailLastResort", wazo: "/users/{uuid}/fallbacks: noanswer_destination {type: voicemail, voicemail_id}" },
   { kind: "forwarding", field: "whenUnreachable", wazo: "unsupported (must be empty)", note: "no unreachable forward in confd" },
   { kind: "forwarding", field: "followMe / mode followMe", wazo: "unsupported", note: "confd has no follow-me list" },
+  // Devices
+  { kind: "device", field: "(the whole resource)", wazo: "unsupported (not mapped yet)", note: "would be an extra SIP line of the user (/endpoints/sip, /lines, their associations) and a confd /devices entry for MAC, make and model" },
 ];
+
+/** Why a pbx.Device cannot go on a Wazo site (CheckFailure at preview, rule `driver_unsupported`). */
+export const DEVICE_UNSUPPORTED =
+  "pbx.Device is not supported by the wazo driver yet (a device would be an extra SIP line of its user plus a confd device for the MAC address, which the driver does not map): declare the user's devices on an apiv1 site, or register phones with the user's own SIP credentials (User.sipUsername / sipPassword)";
+
+function deviceUnsupported(input: Input): Unsupported[] {
+  // Named on the device's name, the one input every Device has, so the failure points at the resource.
+  void input;
+  return [{ property: "name", message: DEVICE_UNSUPPORTED }];
+}
 
 type Input = Record<string, unknown>;
 
@@ -215,6 +227,8 @@ export const capabilities: Capabilities = {
         return functionKeyUnsupported(input);
       case "forwarding":
         return forwardingUnsupported(input);
+      case "device":
+        return deviceUnsupported(input);
       default:
         return [];
     }

@@ -26,6 +26,7 @@ import type { ImportResult } from "../../schemas/system";
 import { parseXivoCsv, type XivoRow } from "../../import/xivoCsv";
 import type { Driver, DriverConnection, KindDriver, UserModel } from "../driver";
 import { capabilities } from "./capabilities";
+import { wazoDevices } from "./devices";
 import { WazoForwardings } from "./forwardings";
 import { WazoFunctionKeys } from "./functionKeys";
 import { WAZO_REJECTED_RULE, WazoHttpOptions, errorStrings } from "./http";
@@ -49,6 +50,8 @@ export class WazoDriver implements Driver {
   readonly userGroups: KindDriver<"userGroup">;
   readonly functionKeys: KindDriver<"functionKey">;
   readonly forwardings: KindDriver<"forwarding">;
+  /** Not mapped: refused at preview (capabilities.ts `driver_unsupported`). */
+  readonly devices: KindDriver<"device"> = wazoDevices;
 
   constructor(connection: DriverConnection, tuning: Partial<WazoHttpOptions> = {}) {
     this.site = connection.site;

@@ -54,5 +54,5 @@ export function insertObject(store: Store, site: string, kind: Kind, data: Data,
 /** Save new data for an existing object (revision + 1, not applied). */
 export function saveObject(store: Store, row: ObjectRow, data: Data, now: string): void {
   const spec = KINDS[row.kind];
-  store.update({ site: row.site, kind: row.kind, id: row.id, naturalKey: spec.naturalKey(data), search: spec.search(data), saved: data }, now);
+  store.update({ site: row.site, kind: row.kind, id: row.id, parent: spec.parent(data), naturalKey: spec.naturalKey(data), search: spec.search(data), saved: data }, now);
 }

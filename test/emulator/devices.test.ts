@@ -152,3 +152,30 @@ describe("devices", () => {
     expect((await call("PATCH", `sites/acme/devices/${d.id}`, { userId: alice.id })).status).toBe(422);
   });
 });
+
+describe("console: the Devices page", () => {
+  test("lists a site's devices with their user, never the SIP password; the menu links to it", async () => {
+    const { app, url, call, token } = await withSite();
+    try {
+      const alice = await mkUser(call, "1001", { lastName: "Martin" });
+      const d = (await call("POST", "sites/acme/devices", { name: "Alice <desk>", userId: alice.id, sipUsername: "alice-desk", macAddress: "0015.65aa.bbcc", make: "yealink", model: "T46U" })).body;
+      const form = await fetch(`${url}/console/login`);
+      const guest = form.headers.get("set-cookie")!.split(";")[0];
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+      const signed = await fetch(`${url}/console/login`, { method: "POST", redirect: "manual", headers: { cookie: guest, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: csrf, token }) });
+      const cookie = signed.headers.get("set-cookie")!.split(";")[0];
+      const page = await fetch(`${url}/console/sites/acme/devices`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain("Alice &lt;desk&gt;");
+      expect(html).toContain("U1001 Martin (1001)");
+      expect(html).toContain("00:15:65:aa:bb:cc");
+      expect(html).toContain("yealink T46U");
+      expect(html).toContain('href="/console/sites/acme/devices" aria-current="page">Devices</a>');
+      expect(html).not.toContain(d.sipPassword);
+      expect((await fetch(`${url}/console/sites/acme/devices`, { redirect: "manual" })).status).toBeGreaterThanOrEqual(300);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -204,10 +204,12 @@ describe.each(CONFORMANCE_DRIVERS)("driver %s: pbx resources through the real en
     const r = await project.preview();
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/carol/);
-    expect(r.output).toContain("voicemail.pin");
     if (driver === "apiv1") {
+      expect(r.output).toContain("voicemail.pin");
       expect(r.output).toContain("rule: pin_min_length");
     } else {
+      // The engine stops at the first failed check: here carol-desk's, which carol waits for
+      // (the PIN rule is the same schema on every driver, checked above on apiv1).
       // pbx.Device on a driver that does not map it: a CheckFailure naming resource, driver and rule.
       expect(r.output).toMatch(/resource 'carol-desk': property name value .* has a problem: name: pbx\.Device is not supported by the wazo driver/);
       expect(r.output).toContain("rule: driver_unsupported");

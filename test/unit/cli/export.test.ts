@@ -202,10 +202,10 @@ describe("export: generation", () => {
     const site = office();
     site.devices.push(device("d3", "u2", { sipUsername: "bob-desk", macAddress: "00:15:65:00:00:01", make: "yealink", model: "T99" }));
     expect(generate(site, OPTIONS).problems).toEqual([{ name: "device-bob-desk", message: expect.stringMatching(/^cannot be expressed as a program \(model: model "T99" is not a yealink model/) }]);
-    // On Wazo a device cannot be declared: reported, not written.
+    // On Wazo an SCCP phone cannot be declared: reported, not written.
     const wazo = generate(office(), { ...OPTIONS, driver: "wazo" });
-    expect(wazo.problems.find((p) => p.name === "device-00-1b-54-aa-bb-cc")!.message).toMatch(/pbx\.Device is not supported by the wazo driver/);
-    expect(wazo.files["index.ts"]).not.toContain("new pbx.Device(");
+    expect(wazo.problems.find((p) => p.name === "device-00-1b-54-aa-bb-cc")!.message).toMatch(/protocol: pbx\.Device protocol "sccp" is not mapped on Wazo/);
+    expect(wazo.files["index.ts"]).not.toContain('new pbx.Device("device-00-1b-54-aa-bb-cc"');
   });
 
   test("rule parsing, names and order", () => {

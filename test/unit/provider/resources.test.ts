@@ -77,11 +77,13 @@ describe("Device (issue 14)", () => {
     expect(r.inputs).toEqual({ site: "demo", name: "Desk", userId: UNKNOWN, sipUsername: "alice-desk", macAddress: "00:15:65:aa:bb:cc", make: "yealink", model: "T46U" });
   });
 
-  test("on a Wazo site a device is a preview failure naming the resource, the driver and driver_unsupported", async () => {
+  test("on a Wazo site a SIP device checks clean; MAC provisioning is a preview failure naming the field, the driver and driver_unsupported", async () => {
     const config: Record<string, string> = { "pbx:driver": "wazo", "pbx:url": url, "pbx:token": "tok-unit", "pbx:site": "office" };
     void configure({ get: (k) => config[k] });
-    const r = await device.check({}, { name: "Desk", userId: "u1", sipUsername: "alice-desk" });
-    expect(r.failures).toEqual([{ property: "name", reason: expect.stringMatching(/^name: pbx\.Device is not supported by the wazo driver.*\(rule: driver_unsupported\)$/) }]);
+    expect((await device.check({}, { name: "Desk", userId: "u1", sipUsername: "alice-desk" })).failures).toEqual([]);
+    const r = await device.check({}, { name: "Desk", userId: "u1", sipUsername: "alice-desk", macAddress: "00:15:65:aa:bb:cc", make: "yealink", model: "T46U" });
+    expect(r.failures!.map((f) => f.property)).toEqual(["macAddress", "make", "model"]);
+    expect(r.failures![0].reason).toMatch(/^macAddress: Wazo provisions phones through wazo-provd.*the wazo driver cannot express it \(rule: driver_unsupported\)$/);
   });
 
   test("diff: another protocol or type is another device, deleted first (user name and MAC are unique); owner and model update in place", async () => {

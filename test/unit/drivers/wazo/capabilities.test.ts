@@ -32,9 +32,11 @@ const unsupported: Array<[Kind, Record<string, unknown>, string[]]> = [
   ["forwarding", { userId: "u", mode: "forward", onBusy: [{ number: "+32470999999", ringSeconds: 30 }] }, ["onBusy.0.ringSeconds"]],
   ["forwarding", { userId: "u", mode: "off", voicemailLastResort: true }, ["voicemailLastResort"]],
   ["forwarding", { userId: "u", mode: "forward" }, ["mode"]],
-  // Issue 14: pbx.Device is not mapped on Wazo; any device is refused, on its name.
-  ["device", { name: "Desk", userId: "u", sipUsername: "alice-desk" }, ["name"]],
-  ["device", { name: "Lobby", userId: "u", protocol: "sccp", macAddress: "00:1b:54:aa:bb:cc", make: "cisco", model: "7942G" }, ["name"]],
+  // Issue 14: a Wazo device is a SIP line of the user; the mobile app, SCCP and MAC provisioning are not mapped.
+  ["device", { name: "Phone", userId: "u", type: "mobile", sipUsername: "alice-app" }, ["type"]],
+  ["device", { name: "Lobby", userId: "u", protocol: "sccp", macAddress: "00:1b:54:aa:bb:cc", make: "cisco", model: "7942G" }, ["protocol", "macAddress", "make", "model"]],
+  ["device", { name: "Desk", userId: "u", sipUsername: "alice-desk", macAddress: "00:15:65:aa:bb:cc", make: "yealink", model: "T46U" }, ["macAddress", "make", "model"]],
+  ["device", { name: "D".repeat(129), userId: "u", sipUsername: "alice-desk" }, ["name"]],
 ];
 
 const supported: Array<[Kind, Record<string, unknown>]> = [
@@ -48,6 +50,7 @@ const supported: Array<[Kind, Record<string, unknown>]> = [
   ["forwarding", { userId: "u", mode: "forward", onNoAnswer: [{ number: "+32470999999", ringSeconds: 20 }], onBusy: [{ userId: "v" }], voicemailLastResort: true }],
   ["forwarding", { userId: "u", mode: "forward", voicemailLastResort: true }],
   ["forwarding", { userId: "u", mode: "off" }],
+  ["device", { name: "Alice desk", userId: "u", type: "sip", protocol: "sip", sipUsername: "alice-desk", sipPassword: "S3cret-pass" }],
 ];
 
 describe("capabilities.unsupported", () => {
@@ -65,25 +68,6 @@ describe("capabilities.unsupported", () => {
     const before = nock.pendingMocks().length;
     for (const k of KINDS) capabilities.unsupported(k, {});
     expect(nock.pendingMocks().length).toBe(before);
-  });
-});
-
-describe("devices on Wazo (driver_unsupported)", () => {
-  it("the refusal names the resource and the driver, and says what to do instead", () => {
-    const [u] = capabilities.unsupported("device", { name: "Desk", userId: "u", sipUsername: "a" });
-    expect(u.message).toMatch(/^pbx\.Device is not supported by the wazo driver/);
-    expect(u.message).toContain("User.sipUsername");
-  });
-
-  it("the driver's device kind sends nothing: writes are refused with the rule, a list is empty", async () => {
-    const { driver } = testWazo();
-    for (const p of [driver.devices.create({ name: "Desk", userId: "u", sipUsername: "a" }), driver.devices.get("x"), driver.devices.update("x", {}), driver.devices.delete("x")]) {
-      const err = await rejectionOf(p);
-      expect(err).toBeInstanceOf(PbxValidationError);
-      expect((err as PbxValidationError).issues[0].rule).toBe("driver_unsupported");
-    }
-    expect(await driver.devices.list()).toEqual([]);
-    expect(await driver.devices.find({ sipUsername: "a" })).toBeUndefined();
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * pulumi-pbx: PBX telephony configuration as Pulumi resources.
  *
- * The five resources (module `pbx`): User, IncomingNumber, UserGroup, FunctionKey,
- * Forwarding. Connection settings come from stack config (`pbx:url`, `pbx:token`,
+ * The six resources (module `pbx`): User, IncomingNumber, UserGroup, FunctionKey,
+ * Forwarding, Device. Connection settings come from stack config (`pbx:url`, `pbx:token`,
  * `pbx:site`, `pbx:sites`, `pbx:applyChanges`, `pbx:numberingPlan`); see
  * provider/config.ts.
  */
@@ -16,6 +16,8 @@ export { FunctionKey } from "./provider/resources/functionKey";
 export type { FunctionKeyArgs } from "./provider/resources/functionKey";
 export { Forwarding } from "./provider/resources/forwarding";
 export type { ForwardingArgs, ForwardStepArgs } from "./provider/resources/forwarding";
+export { Device } from "./provider/resources/device";
+export type { DeviceArgs } from "./provider/resources/device";
 export type { CommonArgs } from "./provider/resources/common";
 export { ApplyChanges, ApplyGuard, applyChangesOnce, type ApplyChangesArgs, type ApplyChangesOnceOptions } from "./provider/resources/applyChanges";
 export { usersFromXivoCsv, readXivoCsv, XivoCsvError, type XivoCsvOptions, type XivoCsvResources, type XivoCsvProblem } from "./provider/csv";

@@ -11,6 +11,7 @@ import { installFaults } from "./faults";
 import { installGuard } from "./guard";
 import { DEFAULT_APPLY_DELAY_MS, DEFAULT_DATA_FILE, type EmulatorOptions } from "./options";
 import { applyRoutes } from "./routes/apply";
+import { deviceRoutes } from "./routes/devices";
 import { forwardingRoutes } from "./routes/forwarding";
 import { functionKeyRoutes } from "./routes/functionKeys";
 import { importRoutes } from "./routes/import";
@@ -85,7 +86,7 @@ export function createApp(options: EmulatorOptions): FastifyInstance {
     throw new ApiError("not_found", `no route ${req.method} ${req.url.split("?")[0]}`);
   });
 
-  for (const routes of [systemRoutes, siteRoutes, userRoutes, incomingNumberRoutes, userGroupRoutes, functionKeyRoutes, forwardingRoutes, applyRoutes, importRoutes]) {
+  for (const routes of [systemRoutes, siteRoutes, userRoutes, incomingNumberRoutes, userGroupRoutes, functionKeyRoutes, forwardingRoutes, deviceRoutes, applyRoutes, importRoutes]) {
     routes(app, pbx);
   }
   consoleRoutes(app, pbx);

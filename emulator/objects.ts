@@ -3,6 +3,7 @@
  * every route shares: insert, save, stage a delete.
  */
 import { newId } from "./context";
+import { deviceKey } from "./rules/devices";
 import { functionKeyKey } from "./rules/functionKeys";
 import { incomingNumberKey } from "./rules/incomingNumbers";
 import { userKey } from "./rules/users";
@@ -33,6 +34,13 @@ const KINDS: Record<Kind, KindSpec> = {
     parent: (d) => String(d.userId),
   },
   forwarding: { idPrefix: "fwd", naturalKey: (d) => String(d.userId), search: (d) => String(d.mode), parent: (d) => String(d.userId) },
+  device: {
+    idPrefix: "dev",
+    naturalKey: deviceKey,
+    // Seed 001 search by name; also by SIP user name and MAC (what an admin has in hand at a desk).
+    search: (d) => [d.name, d.sipUsername, d.macAddress, d.make, d.model].filter(Boolean).join("\n").toLowerCase(),
+    parent: (d) => String(d.userId),
+  },
 };
 
 /** Insert a new object; returns its id. */
@@ -46,5 +54,5 @@ export function insertObject(store: Store, site: string, kind: Kind, data: Data,
 /** Save new data for an existing object (revision + 1, not applied). */
 export function saveObject(store: Store, row: ObjectRow, data: Data, now: string): void {
   const spec = KINDS[row.kind];
-  store.update({ site: row.site, kind: row.kind, id: row.id, naturalKey: spec.naturalKey(data), search: spec.search(data), saved: data }, now);
+  store.update({ site: row.site, kind: row.kind, id: row.id, parent: spec.parent(data), naturalKey: spec.naturalKey(data), search: spec.search(data), saved: data }, now);
 }

@@ -10,7 +10,7 @@ import * as ts from "typescript";
 
 import { repoRoot as root } from "./pulumiCli";
 const resourcesDir = path.join(root, "provider", "resources");
-const order = ["user", "incomingNumber", "userGroup", "functionKey", "forwarding"];
+const order = ["user", "incomingNumber", "userGroup", "functionKey", "forwarding", "device"];
 
 function doc(node: ts.Node, sf: ts.SourceFile): string {
   const jsDocs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];

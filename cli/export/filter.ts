@@ -1,7 +1,8 @@
 /**
  * `--include` / `--exclude`: which objects an export keeps, by kind and by a
  * pattern on the natural key as it appears in the resource name (`user:1001`,
- * `number:3225550100`, `group:Sales`, `key:1001-3`, `forwarding:1001`).
+ * `number:3225550100`, `group:Sales`, `key:1001-3`, `forwarding:1001`, `device:desk-1001` — a device by its SIP user name,
+ * an SCCP phone by its MAC).
  *
  * With no `--include` every object is kept; with some, only the objects that
  * match one (so `--include user` alone exports users only). `--exclude` then
@@ -18,6 +19,7 @@ export const KIND_WORDS: Record<string, Kind> = {
   group: "userGroup",
   key: "functionKey",
   forwarding: "forwarding",
+  device: "device",
 };
 
 /** The command-line word of a kind (`incomingNumber` → `number`). */

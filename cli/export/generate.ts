@@ -5,18 +5,22 @@
  * - Names come from natural keys (`user-1001`, `number-3225550100`,
  *   `group-sales`, `key-1001-3`, `forwarding-1001`), references are variables
  *   (`user1001.id`), never ids; users, then groups, numbers, keys and
- *   forwardings, each sorted by its key: every reference points up.
+ *   forwardings, then devices (`device-desk-1001`), each sorted by its key:
+ *   every reference points up.
  * - A field is written only when it differs from what the PBX gives an object
  *   that does not set it (the API v1 create defaults): an unset field is not
  *   managed, so leaving defaults out also keeps the first `up` from writing.
  * - Secrets never reach the code: voicemail PINs go to one secret config map,
- *   portal passwords (never returned) become required secret config.
+ *   portal passwords (never returned) become required secret config, and a
+ *   device's SIP password is left out (not managed: the phone keeps registering
+ *   with the one it has; see the device section).
  * - What cannot be expressed (an input the provider would refuse, a reference
  *   to an object left out) is a problem naming the object, never dropped silently.
  */
 import type { z } from "zod";
 import { capabilitiesOf } from "../../sdk/drivers";
 import type {
+  DeviceModel,
   DriverName,
   ForwardingModel,
   FunctionKeyModel,
@@ -26,6 +30,7 @@ import type {
   UserModel,
 } from "../../sdk/drivers/driver";
 import { KINDS } from "../../sdk/drivers/driver";
+import { DeviceCreateSchema } from "../../sdk/schemas/device";
 import { zodIssues } from "../../sdk/schemas/error";
 import { FORWARDING_LISTS, ForwardingCreateSchema } from "../../sdk/schemas/forwarding";
 import { defaultSupervision, FunctionKeyCreateSchema } from "../../sdk/schemas/functionKey";
@@ -43,6 +48,7 @@ export interface Snapshot {
   userGroups: UserGroupModel[];
   functionKeys: FunctionKeyModel[];
   forwardings: ForwardingModel[];
+  devices: DeviceModel[];
 }
 
 export interface GenerateOptions {
@@ -179,7 +185,7 @@ export function generate(snapshot: Snapshot, options: GenerateOptions): Generate
   const counts = Object.fromEntries(KINDS.map((k) => [k, { read: 0, kept: 0, exported: 0 }])) as Generated["counts"];
   const pins: Record<string, string> = {};
   const requiredSecrets: RequiredSecret[] = [];
-  const sections: Record<Kind, Entry[]> = { user: [], userGroup: [], incomingNumber: [], functionKey: [], forwarding: [] };
+  const sections: Record<Kind, Entry[]> = { user: [], userGroup: [], incomingNumber: [], functionKey: [], forwarding: [], device: [] };
 
   /** Checks an object's inputs as the provider will; true when it can be written. */
   const expressible = (kind: Kind, name: string, schema: z.ZodType, args: Record<string, Value>): boolean => {
@@ -409,6 +415,36 @@ export function generate(snapshot: Snapshot, options: GenerateOptions): Generate
   }
   counts.forwarding.exported = sections.forwarding.length;
 
+  // Devices, by SIP user name (an SCCP phone, which has none, by its MAC).
+  const deviceKey = (d: DeviceModel) => d.sipUsername ?? d.macAddress ?? d.id;
+  const devices = [...(snapshot.devices ?? [])].sort((a, b) => compareKeys(deviceKey(a), deviceKey(b)));
+  counts.device.read = devices.length;
+  const deviceNames = new Set<string>();
+  for (const d of devices) {
+    const key = deviceKey(d);
+    if (!keeps(filter, "device", key)) continue;
+    counts.device.kept++;
+    // "desk.1" and "desk-1" are two user names but one slug: the later one gets a suffix.
+    const base = `device-${slug(key) || slug(d.id)}`;
+    let name = base;
+    for (let n = 2; deviceNames.has(name); n++) name = `${base}-${n}`;
+    deviceNames.add(name);
+    const owner = userRef(d.userId);
+    if (!owner.ref) {
+      problems.push({ name, message: `its user ${owner.why}: left out` });
+      continue;
+    }
+    const args: Record<string, Value> = { name: d.name, userId: owner.ref };
+    differing(args, d, ["type", "protocol", "sipUsername", "macAddress", "make", "model"], { type: "sip", protocol: "sip" });
+    // The PBX returns the SIP password, but writing it into a program (or asking the
+    // user to type it again) risks a phone that no longer registers: left unmanaged.
+    const comments = d.sipPassword ? [`SIP password not managed: the device keeps the one it has (set sipPassword from a secret to manage it).`] : [];
+    args.adopt = true;
+    if (!expressible("device", name, DeviceCreateSchema, args)) continue;
+    sections.device.push({ name, text: block("Device", name, args, undefined, comments) });
+  }
+  counts.device.exported = sections.device.length;
+
   // Extensions outside the default plan (2–6 digits) need the site's plan at preview.
   const config: Array<[string, string]> = [];
   config.push(["pbx:driver", options.driver]);
@@ -447,6 +483,7 @@ const SECTION_TITLES: Array<[Kind, string]> = [
   ["incomingNumber", "Incoming numbers"],
   ["functionKey", "Function keys"],
   ["forwarding", "Forwardings"],
+  ["device", "Devices"],
 ];
 
 function plural(n: number, word: string): string {

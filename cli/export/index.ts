@@ -69,6 +69,7 @@ const LABEL: Record<Kind, string> = {
   userGroup: "user groups",
   functionKey: "function keys",
   forwarding: "forwardings",
+  device: "devices",
 };
 
 /** This package's package.json and folder (for what the exported project depends on). */
@@ -208,7 +209,7 @@ export function registerExport(cmd: Command): void {
     .option("--driver <name>", "the PBX's API: apiv1 or wazo", "apiv1")
     .option("--tenant <uuid>", "Wazo: tenant uuid (default: looked up by the site's name)")
     .option("--username <name>", "Wazo: wazo-auth login; its password from PBX_PASSWORD or a prompt")
-    .option("--include <kind[:regex]>", `export only what matches (repeatable); kinds: user, number, group, key, forwarding; the regex matches the whole natural key (user:1[0-9]{3}, key:1001-.*)`, collect)
+    .option("--include <kind[:regex]>", `export only what matches (repeatable); kinds: user, number, group, key, forwarding, device; the regex matches the whole natural key (user:1[0-9]{3}, key:1001-.*)`, collect)
     .option("--exclude <kind[:regex]>", "leave out what matches (repeatable), after --include", collect)
     .option("--concurrency <n>", `requests in flight at most while reading (default ${DEFAULT_EXPORT_CONCURRENCY})`, positiveInt)
     .option("--project <name>", "Pulumi project name (default pbx-<site>)")
@@ -218,7 +219,7 @@ export function registerExport(cmd: Command): void {
       "after",
       "\nCredentials: PBX_TOKEN (or, for Wazo with --username, PBX_PASSWORD); on a terminal they are asked for without echo." +
         "\nVoicemail PINs are stored with `pulumi config set --secret` in your backend (PULUMI_BACKEND_URL / pulumi login, passphrase as usual)." +
-        `\nNames: ${["user-1001", "number-3225550100", "group-sales", "key-1001-3", "forwarding-1001"].join(", ")}. Kinds: ${KINDS.map(wordOf).join(", ")}.` +
+        `\nNames: ${["user-1001", "number-3225550100", "group-sales", "key-1001-3", "forwarding-1001", "device-desk-1001"].join(", ")}. Kinds: ${KINDS.map(wordOf).join(", ")}.` +
         "\nExit codes: 0 written, 1 error.",
     )
     .action(async (opts: ExportOptions) => {

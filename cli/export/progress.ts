@@ -18,6 +18,7 @@ const LABEL: Record<Kind, string> = {
   userGroup: "user groups",
   functionKey: "function keys",
   forwarding: "forwardings",
+  device: "devices",
 };
 
 export interface ProgressStream {

@@ -19,6 +19,7 @@ const FIELD: Record<Kind, keyof Snapshot> = {
   userGroup: "userGroups",
   functionKey: "functionKeys",
   forwarding: "forwardings",
+  device: "devices",
 };
 
 /** Every object of the site; fails when any list fails (a partial site must never pass for the site). */

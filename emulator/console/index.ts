@@ -19,6 +19,7 @@ import formbody from "@fastify/formbody";
 import type { Pbx } from "../context";
 import type { AccessRule } from "../guard";
 import { numberPages } from "./pages/numbers";
+import { devicePages } from "./pages/devices";
 import { groupPages } from "./pages/groups";
 import { authPages } from "./pages/auth";
 import { userPages } from "./pages/users";
@@ -137,6 +138,7 @@ export function consoleRoutes(app: FastifyInstance, pbx: Pbx): void {
       userPages(scope);
       numberPages(scope);
       groupPages(scope);
+      devicePages(scope);
     },
     { prefix: "/console" },
   );

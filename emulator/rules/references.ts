@@ -13,8 +13,17 @@
  * (seed 003: the caller ID must be one of the account's numbers).
  * Every object touched gets a new revision and waits for the next apply, so
  * `pulumi refresh` shows the change as drift rather than hiding it.
+ *
+ * Devices are the exception: deleting a user that still has devices is refused
+ * (409 `user_has_devices`, naming them). A device is a phone on someone's desk,
+ * provisioned by its MAC; deleting it along with its owner would silently
+ * unprovision hardware that an admin usually hands to the next person (seed
+ * 003 keeps such phones as "spare devices"). The admin removes or reassigns the
+ * devices first; a Pulumi program that deletes both does so in that order
+ * anyway, since a device depends on its user.
  */
 import { FORWARDING_LISTS, type Destination, type ForwardingStep, type SmsRouting } from "../../sdk/schemas";
+import { conflict } from "../errors";
 import { saveObject } from "../objects";
 import type { ObjectRow, Store } from "../store/store";
 
@@ -31,6 +40,15 @@ export function deleteWithReferences(store: Store, row: ObjectRow, now: string):
 
 function unhookUser(store: Store, user: ObjectRow, now: string): void {
   const site = user.site;
+  const devices = store.children(site, "device", user.id);
+  if (devices.length) {
+    const names = devices.map((d) => `${d.id} ("${String(d.saved!.name)}")`).join(", ");
+    throw conflict(
+      `user ${user.id} still has ${devices.length === 1 ? "a device" : `${devices.length} devices`}: ${names}; delete or reassign ${devices.length === 1 ? "it" : "them"} first`,
+      { type: "device", id: devices[0].id, key: `device of user ${user.id}` },
+      { path: ["devices"], rule: "user_has_devices", message: `devices ${devices.map((d) => d.id).join(", ")} belong to this user` },
+    );
+  }
   for (const key of store.children(site, "functionKey", user.id)) store.delete(key, now);
   for (const fwd of store.children(site, "forwarding", user.id)) store.delete(fwd, now);
   for (const key of store.allSaved(site, "functionKey")) {

@@ -7,6 +7,7 @@ import { userCrossIssues, type Role } from "../../sdk/schemas/user";
 import { conflict } from "../errors";
 import type { Data } from "../store/store";
 import { Issues, type RuleContext } from "./common";
+import { deviceWithSipUsername } from "./devices";
 
 /** The natural key of a user: its extension (unique per site, seed 000). */
 export function userKey(d: Data): string {
@@ -53,6 +54,12 @@ export function checkUser(ctx: RuleContext, d: Data): void {
   if (other && other.id !== ctx.selfId) {
     const key = `extension ${ext}`;
     throw conflict(`extension ${ext} is already used by user ${other.id} (${String(other.saved!.firstName)})`, { type: "user", id: other.id, key }, { path: ["extension"], rule: "extension_unique", message: `${key} is taken` });
+  }
+  // The extension is the user's SIP username (seed 000), which no device may hold too.
+  const device = deviceWithSipUsername(ctx.store, ctx.site.name, ext);
+  if (device) {
+    const key = `SIP user name ${ext}`;
+    throw conflict(`extension ${ext} is the SIP user name of device ${device.id} (${String(device.saved!.name)})`, { type: "device", id: device.id, key }, { path: ["extension"], rule: "sip_username_unique", message: `${key} is taken by a device` });
   }
   if (extras.length === 0 && !ctx.store.allSaved(ctx.site.name, "user").some((u) => ((u.saved!.extraExtensions as string[] | undefined) ?? []).length)) return;
   // Main and extra extensions share one number space per site (seed 003: each extension reaches one user).

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { openDatabase } from "./db";
 
 /** The object collections of a site. */
-export type Kind = "user" | "incomingNumber" | "userGroup" | "functionKey" | "forwarding";
+export type Kind = "user" | "incomingNumber" | "userGroup" | "functionKey" | "forwarding" | "device";
 
 /** Stored fields of an object (the API object without its metadata); kind-specific. */
 export type Data = Record<string, unknown>;
@@ -136,7 +136,7 @@ export class Store {
         "INSERT INTO objects (site, kind, id, parent, natural_key, search, saved, live, revision, dirty, created_at, updated_at) VALUES (@site, @kind, @id, @parent, @naturalKey, @search, @saved, NULL, 1, 1, @now, @now)",
       ),
       update: db.prepare(
-        "UPDATE objects SET natural_key = @naturalKey, search = @search, saved = @saved, revision = revision + 1, dirty = 1, updated_at = @now WHERE site = @site AND kind = @kind AND id = @id",
+        "UPDATE objects SET parent = @parent, natural_key = @naturalKey, search = @search, saved = @saved, revision = revision + 1, dirty = 1, updated_at = @now WHERE site = @site AND kind = @kind AND id = @id",
       ),
       stageDelete: db.prepare("UPDATE objects SET natural_key = NULL, saved = NULL, revision = revision + 1, dirty = 1, updated_at = ? WHERE site = ? AND kind = ? AND id = ?"),
       remove: db.prepare("DELETE FROM objects WHERE site = ? AND kind = ? AND id = ?"),
@@ -236,8 +236,8 @@ export class Store {
     this.stmts.insert.run({ ...o, saved: JSON.stringify(o.saved), now });
   }
 
-  /** Save new data for an object: revision + 1, not applied. */
-  update(o: { site: string; kind: Kind; id: string; naturalKey: string | null; search: string | null; saved: Data }, now: string): void {
+  /** Save new data for an object: revision + 1, not applied. The parent follows the data (a device moved to another user). */
+  update(o: { site: string; kind: Kind; id: string; parent: string | null; naturalKey: string | null; search: string | null; saved: Data }, now: string): void {
     this.stmts.update.run({ ...o, saved: JSON.stringify(o.saved), now });
   }
 

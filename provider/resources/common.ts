@@ -18,7 +18,7 @@ export interface CommonArgs {
   site?: pulumi.Input<string>;
   /**
    * Take over an existing object with the same natural key (extension, number, group
-   * name, key position, user's forwarding) instead of failing, and make it match the
+   * name, key position, user's forwarding, device's SIP user name or MAC) instead of failing, and make it match the
    * program. This is the import path: `pulumi import` does not work with dynamic
    * providers (pulumi/pulumi#16175).
    */

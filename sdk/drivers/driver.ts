@@ -17,6 +17,7 @@
  * with PUT: the driver looks first rather than overwrite), `PbxValidationError`
  * naming the field, `PbxAuthError`, `PbxRateLimitError`, `PbxNetworkError`.
  */
+import type { Device, DeviceCreate } from "../schemas/device";
 import type { Forwarding, ForwardingCreate } from "../schemas/forwarding";
 import type { FunctionKey, FunctionKeyCreate } from "../schemas/functionKey";
 import type { IncomingNumber, IncomingNumberCreate } from "../schemas/incomingNumber";
@@ -24,9 +25,9 @@ import type { ImportResult } from "../schemas/system";
 import type { User, UserCreate } from "../schemas/user";
 import type { UserGroup, UserGroupCreate } from "../schemas/userGroup";
 
-/** The five kinds of object a site holds. */
-export type Kind = "user" | "incomingNumber" | "userGroup" | "functionKey" | "forwarding";
-export const KINDS: readonly Kind[] = ["user", "incomingNumber", "userGroup", "functionKey", "forwarding"];
+/** The six kinds of object a site holds (in dependency order: a kind refers only to kinds before it). */
+export type Kind = "user" | "incomingNumber" | "userGroup" | "functionKey" | "forwarding" | "device";
+export const KINDS: readonly Kind[] = ["user", "incomingNumber", "userGroup", "functionKey", "forwarding", "device"];
 
 /** An API v1 object as the model: without bookkeeping, revision optional. */
 export type Model<T> = Omit<T, "applied" | "createdAt" | "updatedAt" | "revision"> & { revision?: number };
@@ -36,6 +37,7 @@ export type IncomingNumberModel = Model<IncomingNumber>;
 export type UserGroupModel = Model<UserGroup>;
 export type FunctionKeyModel = Model<FunctionKey>;
 export type ForwardingModel = Model<Forwarding>;
+export type DeviceModel = Model<Device>;
 
 /** Inputs of each kind (what the program set; the driver sends only these). */
 export type UserInput = UserCreate;
@@ -45,6 +47,7 @@ export type UserGroupInput = UserGroupCreate;
 export type FunctionKeyInput = FunctionKeyCreate & { userId: string; position: number };
 /** A forwarding names its owner. */
 export type ForwardingInput = ForwardingCreate & { userId: string };
+export type DeviceInput = DeviceCreate;
 
 /** The natural key of each kind: what `find` looks up (and what `adopt` takes over). */
 export interface NaturalKeys {
@@ -53,6 +56,8 @@ export interface NaturalKeys {
   userGroup: { name: string };
   functionKey: { userId: string; position: number };
   forwarding: { userId: string };
+  /** A SIP device by its SIP user name; an SCCP phone (no user name) by its MAC address. */
+  device: { sipUsername: string } | { macAddress: string };
 }
 
 export interface InputOf {
@@ -61,6 +66,7 @@ export interface InputOf {
   userGroup: UserGroupInput;
   functionKey: FunctionKeyInput;
   forwarding: ForwardingInput;
+  device: DeviceInput;
 }
 
 /** What an update takes: the fields to change (keys and forwardings are written whole, as PUT does). */
@@ -70,6 +76,7 @@ export interface UpdateOf {
   userGroup: Partial<UserGroupInput>;
   functionKey: FunctionKeyInput;
   forwarding: ForwardingInput;
+  device: Partial<DeviceInput>;
 }
 
 export interface ModelOf {
@@ -78,6 +85,7 @@ export interface ModelOf {
   userGroup: UserGroupModel;
   functionKey: FunctionKeyModel;
   forwarding: ForwardingModel;
+  device: DeviceModel;
 }
 
 /** Options of a create. */
@@ -188,6 +196,7 @@ export interface Driver {
   readonly userGroups: KindDriver<"userGroup">;
   readonly functionKeys: KindDriver<"functionKey">;
   readonly forwardings: KindDriver<"forwarding">;
+  readonly devices: KindDriver<"device">;
   /** Makes the site's saved changes live; a no-op when `capabilities.needsApply` is false. */
   apply(): Promise<void>;
   /** How many saved changes wait for an apply (0 when the PBX has no apply step). */
@@ -206,6 +215,7 @@ export function kindDriver<K extends Kind>(driver: Driver, kind: K): KindDriver<
     userGroup: driver.userGroups,
     functionKey: driver.functionKeys,
     forwarding: driver.forwardings,
+    device: driver.devices,
   };
   return byKind[kind] as unknown as KindDriver<K>;
 }

@@ -12,3 +12,4 @@ export * from "./userGroup";
 export * from "./functionKey";
 export * from "./forwarding";
 export * from "./system";
+export * from "./device";

@@ -96,6 +96,22 @@ describe("PbxClient against the emulator", () => {
     await expectError(client.users.delete(bob!.id), PbxNotFoundError);
   });
 
+  test("devices: create (password generated), find by SIP user name and by MAC, patch, conflicts, delete", async () => {
+    const { client } = w;
+    const alice = (await client.users.findByExtension("1001"))!;
+    const desk = await client.devices.create({ name: "Desk", userId: alice.id, sipUsername: "alice-desk", macAddress: "00-15-65-AA-BB-CC", make: "yealink", model: "T46U" });
+    expect(desk).toMatchObject({ macAddress: "00:15:65:aa:bb:cc", protocol: "sip", type: "sip" });
+    expect(desk.sipPassword).toBeTruthy();
+    await expect(client.devices.findBySipUsername("ALICE-DESK")).resolves.toMatchObject({ id: desk.id });
+    await expect(client.devices.findByMac("0015.65aa.bbcc")).resolves.toMatchObject({ id: desk.id });
+    await expect(client.devices.findBySipUsername("alice")).resolves.toBeUndefined();
+    await expect(client.devices.update(desk.id, { model: "T54W" }, { ifMatch: desk.revision })).resolves.toMatchObject({ model: "T54W" });
+    await expectError(client.devices.create({ name: "Twin", userId: alice.id, sipUsername: "Alice-Desk" }), PbxConflictError);
+    await expectError(client.devices.create({ name: "Bad", userId: alice.id, sipUsername: "x", make: "acme", model: "1", macAddress: "00:15:65:00:00:09" }), PbxValidationError);
+    await client.devices.delete(desk.id);
+    await expectError(client.devices.get(desk.id), PbxNotFoundError);
+  });
+
   test("incoming numbers and user groups", async () => {
     const { client } = w;
     const alice = (await client.users.findByExtension("1001"))!;

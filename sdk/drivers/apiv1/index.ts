@@ -89,6 +89,7 @@ export class ApiV1Driver implements Driver {
   readonly userGroups: KindDriver<"userGroup">;
   readonly functionKeys: KindDriver<"functionKey">;
   readonly forwardings: KindDriver<"forwarding">;
+  readonly devices: KindDriver<"device">;
 
   constructor(options: PbxClientOptions) {
     const c = (this.client = new PbxClient(options));
@@ -156,6 +157,15 @@ export class ApiV1Driver implements Driver {
       },
       list: async () => (await c.forwardings.listSite()).filter((f) => f.mode !== "off").map(model),
       idOf: (f) => f.userId,
+    };
+    this.devices = {
+      create: async (input, o) => model(await createOnce((k) => c.devices.create(input, k), (id) => c.devices.get(id), o)),
+      get: async (id) => model(await c.devices.get(id)),
+      update: async (id, input, o) => model(await c.devices.update(id, input, { ifMatch: o?.ifMatch })),
+      delete: (id) => c.devices.delete(id),
+      find: async (key) => mapOpt(await ("sipUsername" in key ? c.devices.findBySipUsername(key.sipUsername) : c.devices.findByMac(key.macAddress))),
+      list: async () => (await c.devices.listAll()).map(model),
+      idOf: (d) => d.id,
     };
   }
 

@@ -31,6 +31,7 @@ export const ENDPOINTS: Endpoint[] = [
   ...collection("users", "user", s.UserSchema, s.UserCreateSchema, s.UserUpdateSchema),
   ...collection("incoming-numbers", "incoming number", s.IncomingNumberSchema, s.IncomingNumberCreateSchema, s.IncomingNumberUpdateSchema),
   ...collection("user-groups", "user group", s.UserGroupSchema, s.UserGroupCreateSchema, s.UserGroupUpdateSchema),
+  ...collection("devices", "device", s.DeviceSchema, s.DeviceCreateSchema, s.DeviceUpdateSchema),
   { method: "get", path: `${site}/users/{id}/keys`, summary: "List a user's function keys", query: listQuery, ok: { status: 200, schema: s.pageSchema(s.FunctionKeySchema), description: "A page of keys" } },
   { method: "get", path: `${site}/users/{id}/keys/{position}`, summary: "Get one function key", ok: { status: 200, schema: s.FunctionKeySchema, description: "The key" } },
   { method: "put", path: `${site}/users/{id}/keys/{position}`, summary: "Create or replace a function key", body: s.FunctionKeyCreateSchema, ok: { status: 200, schema: s.FunctionKeySchema, description: "The key (201 when created)" } },
@@ -102,6 +103,6 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31["generate
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
-    info: { title: "PBX Management API", version: "1.0.0", description: "Users, incoming numbers, user groups, function keys and forwardings of a PBX site; see docs/api-v1.md." },
+    info: { title: "PBX Management API", version: "1.0.0", description: "Users, incoming numbers, user groups, function keys, forwardings and devices of a PBX site; see docs/api-v1.md." },
   });
 }

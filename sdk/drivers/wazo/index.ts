@@ -26,6 +26,7 @@ import type { ImportResult } from "../../schemas/system";
 import { columnFor, parseXivoCsv, type XivoRow } from "../../import/xivoCsv";
 import type { Driver, DriverConnection, KindDriver, UserModel } from "../driver";
 import { capabilities } from "./capabilities";
+import { WazoDevices } from "./devices";
 import { WazoForwardings } from "./forwardings";
 import { WazoFunctionKeys } from "./functionKeys";
 import { WAZO_REJECTED_RULE, WazoHttpOptions, errorStrings } from "./http";
@@ -49,6 +50,7 @@ export class WazoDriver implements Driver {
   readonly userGroups: KindDriver<"userGroup">;
   readonly functionKeys: KindDriver<"functionKey">;
   readonly forwardings: KindDriver<"forwarding">;
+  readonly devices: KindDriver<"device">;
 
   constructor(connection: DriverConnection, tuning: Partial<WazoHttpOptions> = {}) {
     this.site = connection.site;
@@ -58,6 +60,7 @@ export class WazoDriver implements Driver {
     this.userGroups = new WazoUserGroups(this.wazo);
     this.functionKeys = new WazoFunctionKeys(this.wazo);
     this.forwardings = new WazoForwardings(this.wazo);
+    this.devices = new WazoDevices(this.wazo);
   }
 
   /** confd changes are live as soon as they are written: nothing to apply. */

@@ -15,7 +15,8 @@
  *   /users/{uuid}/voicemails (+ DELETE /voicemails/{id}), PUT
  *   /users/{uuid}/services/dnd, wazo-auth PUT /users/{uuid} or POST
  *   /users/password/reset; then the read;
- * - delete: DELETE /users/{uuid}?recursive=true — confd then deletes the
+ * - delete: GET /users/{uuid} (a user that still has devices — lines with no
+ *   extension — is refused, naming them), DELETE /users/{uuid}?recursive=true — confd then deletes the
  *   user's voicemail, lines with their extensions and SIP endpoints, and the
  *   wazo-auth user, and leaves groups (plugins/user/middleware.py), so
  *   nothing create made is left behind.
@@ -323,6 +324,22 @@ export class WazoUsers implements KindDriver<"user"> {
   }
 
   async delete(id: string): Promise<void> {
+    // confd's recursive delete would take the user's devices (its extra lines) along; like API v1,
+    // a user that still has devices is refused naming them (see emulator/rules/references.ts).
+    const u = await this.site.getUser(id);
+    const devices = (u.lines ?? []).filter((l) => (l.extensions ?? []).length === 0 && l.endpoint_sip);
+    if (devices.length) {
+      const names = devices.map((l) => `line ${l.id}${l.name ? ` (${l.name})` : ""}`).join(", ");
+      throw new PbxConflictError({
+        method: "DELETE",
+        path: `${this.http.base.confd}/users/${id}`,
+        status: 409,
+        code: "conflict",
+        detail: `user ${id} still has ${devices.length === 1 ? "a device" : `${devices.length} devices`}: ${names}; delete or reassign ${devices.length === 1 ? "it" : "them"} first`,
+        existing: { type: "device", id: String(devices[0].id), key: `device of user ${id}` },
+        issues: [{ path: ["devices"], rule: "user_has_devices", message: `devices ${devices.map((l) => l.id).join(", ")} belong to this user` }],
+      });
+    }
     await this.http.request({ method: "DELETE", path: `/users/${encodeURIComponent(id)}`, query: { recursive: true } });
   }
 

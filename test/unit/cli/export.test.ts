@@ -2,7 +2,7 @@
  * `pulumi-pbx export`, the generation half: from what a driver lists to the
  * project's files, on fixtures (no PBX, no pulumi CLI).
  */
-import type { ForwardingModel, FunctionKeyModel, IncomingNumberModel, UserGroupModel, UserModel } from "../../../sdk/drivers/driver";
+import type { DeviceModel, ForwardingModel, FunctionKeyModel, IncomingNumberModel, UserGroupModel, UserModel } from "../../../sdk/drivers/driver";
 import { parseRule } from "../../../cli/export/filter";
 import { compareKeys, generate, GenerateOptions, Snapshot, slug } from "../../../cli/export/generate";
 
@@ -23,6 +23,9 @@ const key = (userId: string, position: number, extra: Partial<FunctionKeyModel>)
   ({ id: `${userId}/${position}`, site: "office", revision: 1, userId, position, type: "blf", targetUserId: null, targetGroupId: null, number: null, forward: null, service: null, transfer: null, label: null, supervision: extra.type === undefined || extra.type === "blf", ...extra });
 const fwd = (userId: string, extra: Partial<ForwardingModel>): ForwardingModel =>
   ({ id: userId, site: "office", revision: 1, userId, mode: "forward", onNoAnswer: [], onBusy: [], always: [], whenUnreachable: [], voicemailLastResort: false, followMe: [], ringStrategy: "inOrder", requireKeyPress: false, directCallsOnly: false, forwardedCallerId: "caller", ...extra });
+
+const device = (id: string, userId: string, extra: Partial<DeviceModel>): DeviceModel =>
+  ({ id, site: "office", revision: 1, name: "Desk phone", userId, type: "sip", protocol: "sip", sipUsername: null, sipPassword: null, sipDomain: "office.pbx", sipProxy: "proxy.pbx", macAddress: null, make: null, model: null, ...extra });
 
 /** A small office, in the order a PBX might list it (not sorted). */
 function office(): Snapshot {
@@ -45,6 +48,10 @@ function office(): Snapshot {
       key("u2", 1, { targetUserId: "u4" }),
     ],
     forwardings: [fwd("u3", { onNoAnswer: [{ userId: "u1", ringSeconds: 20 }, { number: "+32470999999", ringSeconds: 25 }], voicemailLastResort: true })],
+    devices: [
+      device("d2", "u3", { name: "Old Cisco", protocol: "sccp", macAddress: "00:1b:54:aa:bb:cc", make: "cisco", model: "7942G" }),
+      device("d1", "u1", { name: "Alice desk", sipUsername: "alice-desk", sipPassword: "device-secret-1", macAddress: "00:15:65:12:34:56", make: "yealink", model: "T46U" }),
+    ],
   };
 }
 
@@ -75,7 +82,7 @@ describe("export: generation", () => {
     expect(ts).not.toMatch(/directoryListed|callRecording|ringStrategy: "allAtOnce"|ringSeconds: 30/);
     expect(ts).toContain('ringStrategy: "inOrder"');
     expect(ts).toContain('permissions: ["userPortal", "callList"]');
-    expect(ts.match(/^  adopt: true,$/gm)).toHaveLength(4 + 1 + 3 + 3 + 1);
+    expect(ts.match(/^  adopt: true,$/gm)).toHaveLength(4 + 1 + 3 + 3 + 1 + 2);
     expect(ts).toContain("pbx.applyChangesOnce();");
   });
 
@@ -115,6 +122,7 @@ describe("export: generation", () => {
       "user-1001", "user-1002", "user-1003", "user-2001", "group-sales-team",
       "number-3225550100", "number-3225550101", "number-3225550199",
       "key-1001-1", "key-1001-2", "key-1002-1", "forwarding-1003",
+      "device-00-1b-54-aa-bb-cc", "device-alice-desk",
     ]);
     // Variables only where something refers to the object, declared before their first use.
     const lonely = generate({ ...office(), users: [...office().users, user("u7", "1007", "Gwen")] }, OPTIONS).files["index.ts"];
@@ -129,7 +137,7 @@ describe("export: generation", () => {
     const ts = g.files["index.ts"];
     expect(g.pins).toEqual({ "1001": "1234", "1003": "4821" });
     expect(Object.keys(g.pins)).toEqual(["1001", "1003"]);
-    for (const secret of ["1234", "4821", "sip-secret"]) {
+    for (const secret of ["1234", "4821", "sip-secret", "device-secret"]) {
       for (const text of Object.values(g.files)) expect(text).not.toContain(secret);
     }
     expect(ts).toContain('voicemail: { pin: pin("1001"), ringsBeforeVoicemail: 6 },');
@@ -172,7 +180,7 @@ describe("export: generation", () => {
 
     // A group whose member is left out keeps its other settings; its members are not managed.
     const noChloe = generate(office(), { ...OPTIONS, filter: { include: [], exclude: [parseRule("user:1003")] } });
-    expect(noChloe.problems.map((p) => p.name)).toEqual(["forwarding-1003", "group-sales-team", "key-1001-1"]);
+    expect(noChloe.problems.map((p) => p.name)).toEqual(["device-00-1b-54-aa-bb-cc", "forwarding-1003", "group-sales-team", "key-1001-1"]);
     expect(noChloe.problems.find((p) => p.name === "group-sales-team")!.message).toBe("members left out of the program (not managed): user 1003 (user-1003) is not exported");
     expect(noChloe.files["index.ts"]).not.toContain("members:");
     expect(noChloe.files["index.ts"]).toContain('const groupSalesTeam = new pbx.UserGroup("group-sales-team", {\n  name: "Sales Team",\n  ringStrategy: "inOrder",');
@@ -200,6 +208,7 @@ describe("export: generation", () => {
     site.forwardings = [];
     site.userGroups = [];
     site.incomingNumbers = [];
+    site.devices = [];
     const g = generate(site, { ...OPTIONS, driver: "wazo" });
     expect(g.problems).toEqual([]);
     expect(g.files["index.ts"]).not.toContain("keyCount");
@@ -207,8 +216,29 @@ describe("export: generation", () => {
     expect(generate(site, OPTIONS).problems.map((p) => p.name)).toEqual(["user-1002", "user-1003"]);
   });
 
+  test("devices: owner as a variable, SIP password left unmanaged, SCCP phones named by MAC, unknown models reported", () => {
+    const g = generate(office(), OPTIONS);
+    const ts = g.files["index.ts"];
+    expect(ts).toContain(
+      '// SIP password not managed: the device keeps the one it has (set sipPassword from a secret to manage it).\n' +
+        'new pbx.Device("device-alice-desk", {\n  name: "Alice desk",\n  userId: user1001.id,\n  sipUsername: "alice-desk",\n' +
+        '  macAddress: "00:15:65:12:34:56",\n  make: "yealink",\n  model: "T46U",\n  adopt: true,\n});\n',
+    );
+    expect(ts).toContain('new pbx.Device("device-00-1b-54-aa-bb-cc", {\n  name: "Old Cisco",\n  userId: user1003.id,\n  protocol: "sccp",');
+    expect(ts).toContain("// ---- Devices (2) ----");
+    expect(g.counts.device).toEqual({ read: 2, kept: 2, exported: 2 });
+    expect(generate(office(), { ...OPTIONS, filter: { include: [parseRule("device:alice-.*")], exclude: [] } }).counts.device).toEqual({ read: 2, kept: 1, exported: 0 });
+    const site = office();
+    site.devices.push(device("d3", "u2", { sipUsername: "bob-desk", macAddress: "00:15:65:00:00:01", make: "yealink", model: "T99" }));
+    expect(generate(site, OPTIONS).problems).toEqual([{ name: "device-bob-desk", message: expect.stringMatching(/^cannot be expressed as a program \(model: model "T99" is not a yealink model/) }]);
+    // On Wazo an SCCP phone cannot be declared: reported, not written.
+    const wazo = generate(office(), { ...OPTIONS, driver: "wazo" });
+    expect(wazo.problems.find((p) => p.name === "device-00-1b-54-aa-bb-cc")!.message).toMatch(/protocol: pbx\.Device protocol "sccp" is not mapped on Wazo/);
+    expect(wazo.files["index.ts"]).not.toContain('new pbx.Device("device-00-1b-54-aa-bb-cc"');
+  });
+
   test("rule parsing, names and order", () => {
-    expect(() => parseRule("phone:1")).toThrow(/kind must be one of user, number, group, key, forwarding/);
+    expect(() => parseRule("phone:1")).toThrow(/kind must be one of user, number, group, key, forwarding, device/);
     expect(() => parseRule("user:(")).toThrow(/not a valid regular expression/);
     expect(parseRule("user:1[0-9]{3}").pattern!.test("10001")).toBe(false);
     expect(parseRule("userGroup:Sales.*").kind).toBe("userGroup");

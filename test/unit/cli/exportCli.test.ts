@@ -33,6 +33,7 @@ function fakeDriver(users: UserModel[]): Driver & { closed: boolean } {
     userGroups: kind([]),
     functionKeys: kind([]),
     forwardings: kind([]),
+    devices: kind([]),
     close() {
       driver.closed = true;
     },

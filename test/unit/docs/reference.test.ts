@@ -7,9 +7,9 @@ test("docs/reference.md is generated from the current TSDoc (run `node dist/scri
   expect(committed).toBe(renderReference());
 });
 
-test("the reference covers all five resources and the common inputs", () => {
+test("the reference covers all six resources and the common inputs", () => {
   const ref = renderReference();
-  for (const title of ["UserArgs", "IncomingNumberArgs", "UserGroupArgs", "FunctionKeyArgs", "ForwardingArgs", "Common inputs"]) {
+  for (const title of ["UserArgs", "IncomingNumberArgs", "UserGroupArgs", "FunctionKeyArgs", "ForwardingArgs", "DeviceArgs", "Common inputs"]) {
     expect(ref).toContain(`## ${title}`);
   }
 });

@@ -3,6 +3,7 @@
  * dynamic-provider process (ops loaded from the resource modules).
  */
 import nock from "nock";
+import { ops as device } from "../../../provider/resources/device";
 import { ops as forwarding } from "../../../provider/resources/forwarding";
 import { ops as functionKey } from "../../../provider/resources/functionKey";
 import { ops as incomingNumber } from "../../../provider/resources/incomingNumber";
@@ -48,6 +49,10 @@ describe("check", () => {
     [functionKey, { userId: "u1", position: 1, type: "blf" }, "targetUserId", "key_target_required"],
     [forwarding, { userId: "u1", mode: "followMe", followMe: [{ number: "+32470999999" }], always: [{ number: "+32470999998" }] }, "always", "forwarding_followme_exclusive"],
     [userGroup, { name: "G", members: ["a", "a"] }, "members", "members_unique"],
+    [device, { name: "Desk", userId: "u1" }, "sipUsername", "sip_username_required"],
+    [device, { name: "Desk", userId: "u1", sipUsername: "d1", macAddress: "00:15:65:aa:bb", make: "yealink", model: "T46U" }, "macAddress", "mac_format"],
+    [device, { name: "Desk", userId: "u1", sipUsername: "d1", macAddress: "00:15:65:aa:bb:cc", make: "yealink", model: "T99" }, "model", "device_model_unknown"],
+    [device, { name: "Desk", userId: "u1", sipUsername: "d1", sipPassword: "short" }, "sipPassword", "sip_password_format"],
   ])("%#: a problem names the property and the rule", async (o, news, property, rule) => {
     const r = await o.check({}, news);
     expect(r.failures).toContainEqual({ property, reason: expect.stringContaining(`rule: ${rule}`) });
@@ -62,6 +67,42 @@ describe("check", () => {
     void configure({ get: () => undefined });
     const r = await userGroup.check({}, { name: "Sales" });
     expect(r.failures).toEqual([{ property: "site", reason: expect.stringContaining("pbx:site") }]);
+  });
+});
+
+describe("Device (issue 14)", () => {
+  test("check normalises the MAC and keeps only what the program set; an unknown owner id at preview is no problem", async () => {
+    const r = await device.check({}, { name: "Desk", userId: UNKNOWN, sipUsername: "alice-desk", macAddress: "0015.65AA.BBCC", make: "yealink", model: "T46U" });
+    expect(r.failures).toEqual([]);
+    expect(r.inputs).toEqual({ site: "demo", name: "Desk", userId: UNKNOWN, sipUsername: "alice-desk", macAddress: "00:15:65:aa:bb:cc", make: "yealink", model: "T46U" });
+  });
+
+  test("on a Wazo site a SIP device checks clean; MAC provisioning is a preview failure naming the field, the driver and driver_unsupported", async () => {
+    const config: Record<string, string> = { "pbx:driver": "wazo", "pbx:url": url, "pbx:token": "tok-unit", "pbx:site": "office" };
+    void configure({ get: (k) => config[k] });
+    expect((await device.check({}, { name: "Desk", userId: "u1", sipUsername: "alice-desk" })).failures).toEqual([]);
+    const r = await device.check({}, { name: "Desk", userId: "u1", sipUsername: "alice-desk", macAddress: "00:15:65:aa:bb:cc", make: "yealink", model: "T46U" });
+    expect(r.failures!.map((f) => f.property)).toEqual(["macAddress", "make", "model"]);
+    expect(r.failures![0].reason).toMatch(/^macAddress: Wazo provisions phones through wazo-provd.*the wazo driver cannot express it \(rule: driver_unsupported\)$/);
+  });
+
+  test("diff: another protocol or type is another device, deleted first (user name and MAC are unique); owner and model update in place", async () => {
+    const olds = { site: "demo", name: "Desk", userId: "u1", sipUsername: "d1", protocol: "sip" };
+    expect(await device.diff("dev_1", olds, { ...olds, protocol: "sccp" })).toMatchObject({ replaces: ["protocol"], deleteBeforeReplace: true });
+    expect(await device.diff("dev_1", olds, { ...olds, type: "mobile" })).toMatchObject({ replaces: ["type"] });
+    expect(await device.diff("dev_1", olds, { ...olds, userId: "u2", name: "Moved" })).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  test("read: the generated password is an output, never a refreshed input the program did not set", async () => {
+    const scope = nock(url).get("/api/v1/sites/demo/devices/dev_1").query(true).reply(200, {
+      id: "dev_1", site: "demo", revision: 2, applied: true, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-02T00:00:00Z",
+      name: "Desk", userId: "usr_1", type: "sip", protocol: "sip", sipUsername: "alice-desk", sipPassword: "generated-secret",
+      sipDomain: "demo.pbx.test", sipProxy: "proxy.pbx.test", macAddress: null, make: null, model: null,
+    }, { etag: '"2"' });
+    const r = await device.read("dev_1", { site: "demo", name: "Desk", userId: "usr_1", sipUsername: "alice-desk", managedFields: ["name", "userId", "sipUsername"] });
+    expect(scope.isDone()).toBe(true);
+    expect(r.props).toMatchObject({ sipPassword: "generated-secret", revision: 2, sipDomain: "demo.pbx.test" });
+    expect(r.inputs).toEqual({ site: "demo", name: "Desk", userId: "usr_1", sipUsername: "alice-desk" });
   });
 });
 

@@ -12,6 +12,7 @@ import { ApplyResult, ApplyStatus, ImportResult } from "../../../schemas/system"
 import { ApplyOptions, applyChanges, applyStatus } from "./apply";
 import { CreateOptions } from "./collection";
 import { SiteContext, siteContext } from "./context";
+import { DevicesApi } from "./devices";
 import { ForwardingsApi } from "./forwardings";
 import { FunctionKeysApi } from "./functionKeys";
 import { HttpCore, HttpCoreOptions } from "./http";
@@ -39,6 +40,8 @@ export class PbxClient {
   readonly functionKeys: FunctionKeysApi;
   /** `/users/{id}/forwarding` */
   readonly forwardings: ForwardingsApi;
+  /** `/devices` */
+  readonly devices: DevicesApi;
   /** `/sites` (create needs an admin token) */
   readonly sites: SitesApi;
   /** The site this client addresses. */
@@ -54,6 +57,7 @@ export class PbxClient {
     this.userGroups = new UserGroupsApi(this.ctx);
     this.functionKeys = new FunctionKeysApi(this.ctx);
     this.forwardings = new ForwardingsApi(this.ctx);
+    this.devices = new DevicesApi(this.ctx);
     this.sites = new SitesApi(core, options.site);
   }
 
@@ -87,5 +91,6 @@ export { IncomingNumbersApi } from "./incomingNumbers";
 export { UserGroupsApi } from "./userGroups";
 export { FunctionKeysApi } from "./functionKeys";
 export { ForwardingsApi } from "./forwardings";
+export { DevicesApi } from "./devices";
 export { SitesApi } from "./sites";
 export { Semaphore } from "./semaphore";

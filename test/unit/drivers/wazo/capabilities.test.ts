@@ -44,6 +44,11 @@ const unsupported: Array<[Kind, Record<string, unknown>, string[]]> = [
   ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999" }], ringStrategy: "allAtOnce" }, ["ringStrategy"]],
   ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999" }], requireKeyPress: true, directCallsOnly: true, forwardedCallerId: "user" }, ["requireKeyPress", "directCallsOnly", "forwardedCallerId"]],
   ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999", numberKind: "mobile" }] }, ["always.0.numberKind"]],
+  // Issue 14: a Wazo device is a SIP line of the user; the mobile app, SCCP and MAC provisioning are not mapped.
+  ["device", { name: "Phone", userId: "u", type: "mobile", sipUsername: "alice-app" }, ["type"]],
+  ["device", { name: "Lobby", userId: "u", protocol: "sccp", macAddress: "00:1b:54:aa:bb:cc", make: "cisco", model: "7942G" }, ["protocol", "macAddress", "make", "model"]],
+  ["device", { name: "Desk", userId: "u", sipUsername: "alice-desk", macAddress: "00:15:65:aa:bb:cc", make: "yealink", model: "T46U" }, ["macAddress", "make", "model"]],
+  ["device", { name: "D".repeat(129), userId: "u", sipUsername: "alice-desk" }, ["name"]],
 ];
 
 const supported: Array<[Kind, Record<string, unknown>]> = [
@@ -66,6 +71,7 @@ const supported: Array<[Kind, Record<string, unknown>]> = [
   ["functionKey", { userId: "u", position: 7, type: "transfer", transfer: "blind" }],
   ["incomingNumber", { number: "+3225550100", destination: { type: "none" }, sms: { type: "none" } }],
   ["forwarding", { userId: "u", mode: "forward", always: [{ number: "+32470999999" }], ringStrategy: "inOrder", requireKeyPress: false, directCallsOnly: false, forwardedCallerId: "caller" }],
+  ["device", { name: "Alice desk", userId: "u", type: "sip", protocol: "sip", sipUsername: "alice-desk", sipPassword: "S3cret-pass" }],
 ];
 
 describe("capabilities.unsupported", () => {

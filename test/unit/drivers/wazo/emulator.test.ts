@@ -33,7 +33,7 @@ afterAll(async () => {
 
 const count = async (path: string) => (await d.wazo.http.request<{ total: number }>({ method: "GET", path })).total;
 
-test("all five kinds converge, conflicts are found, and delete leaves nothing behind", async () => {
+test("the five first kinds converge, conflicts are found, and delete leaves nothing behind", async () => {
   const alice = await d.users.create({ extension: "1001", firstName: "Alice", lastName: "Martin", email: "alice@example.com", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 }, portal: { username: "alice", password: "portal-pass-1" } }, { ownerMark: "pulumi-pbx:000000000000000000000001" });
   expect(alice).toMatchObject({ extension: "1001", dnd: true, callRecording: "always", voicemail: { enabled: true, pin: "4821", ringsBeforeVoicemail: 4 }, portal: { username: "alice", passwordSet: true } });
   expect(alice.sipPassword).toMatch(/^[A-Za-z0-9]{20}$/);
@@ -143,4 +143,50 @@ test("turning delete-after-notification on later sends the voicemail's e-mail an
   const on = await d.users.update(u.id, { voicemail: { deleteAfterNotification: true } } as never);
   expect(on.voicemail).toMatchObject({ email: "fay@example.com", attachAudio: true, deleteAfterNotification: true });
   await d.users.delete(u.id);
+});
+
+test("devices: a SIP line of the user with its own credentials; found by user name; moved, renamed; the owner's delete refused while it has one", async () => {
+  const before = [await count("/lines"), await count("/endpoints/sip")];
+  const ann = await d.users.create({ extension: "1201", firstName: "Ann" });
+  const ben = await d.users.create({ extension: "1202", firstName: "Ben" });
+  const desk = await d.devices.create({ name: "Ann desk", userId: ann.id, sipUsername: "ann-desk" });
+  expect(desk).toMatchObject({ name: "Ann desk", userId: ann.id, type: "sip", protocol: "sip", sipUsername: "ann-desk", macAddress: null });
+  expect(desk.sipPassword).toMatch(/^[A-Za-z0-9]{20}$/);
+  const soft = await d.devices.create({ name: "Ann soft", userId: ann.id, sipUsername: "ann-soft", sipPassword: "Given-pass-1" });
+  expect(soft.sipPassword).toBe("Given-pass-1");
+  // The user keeps its own SIP identity and extension.
+  expect((await d.users.get(ann.id)).extension).toBe("1201");
+  expect((await d.users.get(ann.id)).sipUsername).not.toBe("ann-desk");
+  // Unique user names, any case, users' own included.
+  const twin = await rejectionOf(d.devices.create({ name: "Twin", userId: ben.id, sipUsername: "ANN-DESK" }));
+  expect(twin).toBeInstanceOf(PbxConflictError);
+  expect((twin as PbxConflictError).existing).toMatchObject({ type: "device", id: desk.id });
+  const asUser = await rejectionOf(d.devices.create({ name: "Clash", userId: ben.id, sipUsername: (await d.users.get(ben.id)).sipUsername }));
+  expect((asUser as PbxConflictError).existing).toMatchObject({ type: "user", id: ben.id });
+  expect((await rejectionOf(d.devices.create({ name: "Orphan", userId: "aaaaaaaa-0000-4000-8000-00000000dead", sipUsername: "orphan" }))).message).toContain("not a user of this Wazo tenant");
+
+  expect((await d.devices.find({ sipUsername: "Ann-Desk" }))?.id).toBe(desk.id);
+  expect(await d.devices.find({ sipUsername: "nobody" })).toBeUndefined();
+  expect(await d.devices.find({ macAddress: "00:15:65:aa:bb:cc" })).toBeUndefined();
+  expect((await d.devices.list()).map((x) => x.sipUsername).sort()).toEqual(["ann-desk", "ann-soft"]);
+
+  const deleteAnn = await rejectionOf(d.users.delete(ann.id));
+  expect(deleteAnn).toBeInstanceOf(PbxConflictError);
+  expect(deleteAnn.message).toMatch(/still has 2 devices/);
+
+  const moved = await d.devices.update(desk.id, { name: "Ben desk", userId: ben.id, sipPassword: "Other-pass-2" });
+  expect(moved).toMatchObject({ name: "Ben desk", userId: ben.id, sipUsername: "ann-desk", sipPassword: "Other-pass-2" });
+  expect((await d.devices.update(desk.id, { sipUsername: "ben-desk" })).sipUsername).toBe("ben-desk");
+  expect((await d.devices.find({ sipUsername: "ben-desk" }))?.id).toBe(desk.id);
+
+  // A user's own line is not a device.
+  const annLine = (await d.wazo.getUser(ann.id)).lines![0].id;
+  expect(await rejectionOf(d.devices.get(String(annLine)))).toBeInstanceOf(PbxNotFoundError);
+
+  await d.devices.delete(soft.id);
+  await d.users.delete(ann.id);
+  await d.devices.delete(desk.id);
+  expect(await rejectionOf(d.devices.get(desk.id))).toBeInstanceOf(PbxNotFoundError);
+  await d.users.delete(ben.id);
+  expect([await count("/lines"), await count("/endpoints/sip")]).toEqual(before);
 });

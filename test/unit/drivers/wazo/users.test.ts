@@ -219,17 +219,29 @@ describe("users: update, delete, find, list", () => {
     expect(JSON.stringify(e)).not.toContain("new-portal-pass");
   });
 
-  it("delete is one recursive DELETE (confd removes line, endpoint, extension, voicemail, login)", async () => {
+  it("delete: a look at the user's lines, then one recursive DELETE (confd removes line, endpoint, extension, voicemail, login)", async () => {
     const t = testWazo();
+    t.scope.get(`${CONFD}/users/${U1}`).reply(200, wazoUser());
     t.scope.delete(`${CONFD}/users/${U1}`).query({ recursive: "true" }).reply(204);
     await t.driver.users.delete(U1);
     expect(t.scope.isDone()).toBe(true);
     expectValidRequests(t.calls);
   });
 
+  it("delete of a user that still has devices (lines with no extension) is refused naming them, and sends no DELETE", async () => {
+    const t = testWazo();
+    const main = (wazoUser().lines as object[])[0];
+    t.scope.get(`${CONFD}/users/${U1}`).reply(200, wazoUser({ lines: [main, { id: 77, name: "alice-desk", endpoint_sip: { uuid: SIP1 }, extensions: [] }] }));
+    const e = await rejectionOf(t.driver.users.delete(U1));
+    expect(e).toBeInstanceOf(PbxConflictError);
+    expect(e.message).toContain("still has a device: line 77 (alice-desk)");
+    expect((e as PbxConflictError).existing).toMatchObject({ type: "device", id: "77" });
+    expect(t.calls.map((c) => c.method)).toEqual(["GET"]);
+  });
+
   it("delete of a user that is gone is a PbxNotFoundError", async () => {
     const t = testWazo();
-    t.scope.delete(`${CONFD}/users/${U1}`).query(true).reply(404, ["Resource Not Found - User was not found"]);
+    t.scope.get(`${CONFD}/users/${U1}`).reply(404, ["Resource Not Found - User was not found"]);
     expect(await rejectionOf(t.driver.users.delete(U1))).toBeInstanceOf(PbxNotFoundError);
   });
 

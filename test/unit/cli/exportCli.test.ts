@@ -98,7 +98,7 @@ describe("export: the command", () => {
     const pulumi = fakePulumi(dir);
     const run = io(dir, driver, pulumi);
     expect(await runExport(options(), run.value)).toBe(0);
-    expect(run.created).toEqual([{ site: "office", url: "http://pbx.test", token: TOKEN }]);
+    expect(run.created).toEqual([{ site: "office", url: "http://pbx.test", token: TOKEN, maxConcurrency: 16 }]);
     expect(driver.closed).toBe(true);
     expect(Object.keys(files())).toEqual(["Pulumi.office.yaml", "Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]);
     expect(pulumi.calls.map((c) => c.args.join(" "))).toEqual([

@@ -34,6 +34,13 @@ CREATE TABLE IF NOT EXISTS wazo_settings (
 );
 `;
 
+const DIGITS = /^\d+$/;
+/** Numeric ids numerically, others as strings. */
+function compareIds(a: string, b: string): number {
+  if (DIGITS.test(a) && DIGITS.test(b)) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The kinds of object the emulator keeps. */
 export type Kind = "tenant" | "authUser" | "token" | "context" | "user" | "line" | "endpointSip" | "extension" | "voicemail" | "incall" | "group" | "ivr" | "conference" | "funckey";
 
@@ -58,6 +65,8 @@ export class WazoStore {
   private readonly sequences = new Map<string, number>();
   private readonly settings = new Map<string, string>();
   private pending: Pending | null = null;
+  /** `all(kind)` of the committed rows, until a commit changes the kind. */
+  private readonly sorted = new Map<Kind, unknown[]>();
 
   constructor(file: string) {
     this.db = openDatabase(file);
@@ -83,17 +92,26 @@ export class WazoStore {
     return this.map(kind).get(key) as T | undefined;
   }
 
-  /** Every object of a kind, in id order (numeric ids numerically). */
+  /**
+   * Every object of a kind, in id order (numeric ids numerically). The sorted
+   * committed rows are kept per kind until a commit touches that kind: views
+   * call this once per object they render (a user's groups, a line's users…),
+   * so sorting every time made a list of a large tenant quadratic.
+   */
   all<T>(kind: Kind): T[] {
-    const merged = new Map(this.map(kind));
-    if (this.pending) {
-      for (const p of this.pending.objects.values()) {
-        if (p.kind !== kind) continue;
-        if (p.value === null) merged.delete(p.id);
-        else merged.set(p.id, p.value);
-      }
+    let sorted = this.sorted.get(kind);
+    if (!sorted) {
+      sorted = [...this.map(kind).entries()].sort(([a], [b]) => compareIds(a, b)).map(([, v]) => v);
+      this.sorted.set(kind, sorted);
     }
-    return [...merged.entries()].sort(([a], [b]) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v as T);
+    const overlay = this.pending ? [...this.pending.objects.values()].filter((p) => p.kind === kind) : [];
+    if (overlay.length === 0) return sorted.slice() as T[];
+    const merged = new Map(this.map(kind));
+    for (const p of overlay) {
+      if (p.value === null) merged.delete(p.id);
+      else merged.set(p.id, p.value);
+    }
+    return [...merged.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, v]) => v as T);
   }
 
   private need(): Pending {
@@ -153,6 +171,7 @@ export class WazoStore {
       for (const o of p.objects.values()) {
         if (o.value === null) this.map(o.kind).delete(o.id);
         else this.map(o.kind).set(o.id, o.value);
+        this.sorted.delete(o.kind);
       }
       for (const [k, v] of p.sequences) this.sequences.set(k, v);
       for (const [k, v] of p.settings) this.settings.set(k, v);

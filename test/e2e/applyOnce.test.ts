@@ -89,6 +89,21 @@ describe("the fast shape: one apply per deployment", () => {
     expect((await pbx.admin(SITE).users.find({ extension: "4000" }))?.firstName).toBe("Targeted");
   });
 
+  test("pbx:applyChanges never: up saves its change and applies nothing, for a human to apply", async () => {
+    await project.setConfig("pbx:applyChanges", "never");
+    await project.setConfig("t:first", "Staged");
+    const before = await applies();
+    const r = await project.up();
+    expectCode(r, 0);
+    expect((await applies()) - before).toBe(0);
+    expect(await pending()).toBeGreaterThan(0);
+    await pbx.admin(SITE).apply(); // the human's "Apply changes"
+    expect(await pending()).toBe(0);
+    expect((await users()).every((u) => u.firstName === "Staged")).toBe(true);
+    const rm = await project.run(["config", "rm", "pbx:applyChanges", "--stack", project.stackName]);
+    expectCode(rm, 0);
+  });
+
   test("an apply the PBX refuses fails the up and loses nothing; the next up applies", async () => {
     await project.setConfig("t:first", "Refused");
     pbx.setFaults({ applyFails: true });

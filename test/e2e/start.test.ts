@@ -115,6 +115,10 @@ describe("npm start", () => {
     expect(stackFile).not.toContain(secret("site-token"));
 
     const second = await serve();
+    // The console is printed with the URL it is served at, and answers there.
+    expect(second.output).toContain(`Console: ${second.url}/console`);
+    const page = await fetch(`${second.url}/console`, { redirect: "manual" });
+    expect([200, 302, 303]).toContain(page.status);
     expect(second.output).toMatch(new RegExp(`\\b${created} unchanged`));
     expect(second.output).not.toMatch(CHANGES);
     expect(second.output).toContain("npx pulumi-pbx drift --stack office");

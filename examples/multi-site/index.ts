@@ -12,12 +12,16 @@
  *     create and configure;
  *   - each site still talks to its own PBX with its own site-scoped token (the
  *     provider keeps one client per site); a token for one site cannot touch
- *     another (the PBX answers 403).
+ *     another (the PBX answers 403);
+ *   - a site may speak another PBX API: an inventory entry with
+ *     `"driver": "wazo"` and its wazo-auth `username` is a Wazo Platform
+ *     tenant, reached with that login (its password is secret config); the
+ *     others speak API v1. The layout uses only what both can express.
  * Choose one stack per site instead when sites have separate owners or
  * maintenance windows; `pulumi up --target` covers a one-off canary here.
  *
- * Connection: inventory.json holds each site's URL and numbering plan; the
- * tokens are secret stack config. `sites-config.js` joins the two into
+ * Connection: inventory.json holds each site's URL, driver and numbering plan;
+ * the tokens (and Wazo passwords) are secret stack config. `sites-config.js` joins the two into
  * `pbx:sites` (see its header), and the program refuses to run when that
  * config no longer matches the inventory. To retire a site, empty its `users`
  * and run `pulumi up` before removing its entry, so the provider can still
@@ -47,11 +51,21 @@ interface InventoryUser {
   email?: string;
   /** Member of the Reception group that the main number rings. */
   reception?: boolean;
+  /**
+   * Hot desking (seed 002 "Login required"): the phone asks the person to log
+   * in first. API v1 sites only: Wazo has no such user flag, and the preview
+   * says so (driver_unsupported) rather than deploy something else.
+   */
+  loginRequired?: boolean;
 }
 
 interface InventorySite {
   site: string;
   url: string;
+  /** Which API the site's PBX speaks: "apiv1" (default) or "wazo". */
+  driver?: "apiv1" | "wazo";
+  /** Wazo: the wazo-auth login the provider uses (its password is in pbx:sites). */
+  username?: string;
   numberingPlan: NumberingPlan;
   /** E.164 number that rings reception. */
   mainNumber: string;
@@ -69,19 +83,23 @@ const inventory: { sites: InventorySite[] } = JSON.parse(fs.readFileSync(invento
  */
 function checkConnections(sites: InventorySite[]): void {
   const raw = pulumi.runtime.getConfig("pbx:sites");
-  const configured: Record<string, { url?: string; token?: string; numberingPlan?: NumberingPlan }> = raw ? JSON.parse(raw) : {};
+  type Entry = { driver?: string; url?: string; token?: string; username?: string; password?: string; numberingPlan?: NumberingPlan };
+  const configured: Record<string, Entry> = raw ? JSON.parse(raw) : {};
   const plan = (p?: NumberingPlan) => JSON.stringify(p && { minLength: p.minLength, maxLength: p.maxLength, reserved: p.reserved ?? [] });
   const problems: string[] = [];
   for (const s of sites) {
     const c = configured[s.site];
-    if (!c?.token) problems.push(`no token for site "${s.site}" in pbx:sites`);
+    const wazo = s.driver === "wazo";
+    if (wazo ? !c?.password : !c?.token) problems.push(`no ${wazo ? "password" : "token"} for site "${s.site}" in pbx:sites`);
+    else if ((c.driver ?? "apiv1") !== (s.driver ?? "apiv1")) problems.push(`pbx:sites.${s.site}.driver is ${c.driver ?? "apiv1"}, the inventory says ${s.driver ?? "apiv1"}`);
+    else if (wazo && c.username !== s.username) problems.push(`pbx:sites.${s.site}.username is ${c.username ?? "unset"}, the inventory says ${s.username ?? "unset"}`);
     else if (c.url !== s.url) problems.push(`pbx:sites.${s.site}.url is ${c.url ?? "unset"}, the inventory says ${s.url}`);
     else if (plan(c.numberingPlan) !== plan(s.numberingPlan)) problems.push(`pbx:sites.${s.site}.numberingPlan differs from the inventory`);
   }
   if (problems.length) {
     throw new Error(
       `stack config pbx:sites does not match ${path.basename(inventoryFile)}:\n  ${problems.join("\n  ")}\n` +
-        `set each site's PBX_TOKEN_<SITE> and run: node sites-config.js | pulumi config set --secret pbx:sites`,
+        `set each site's PBX_TOKEN_<SITE> (Wazo sites: PBX_PASSWORD_<SITE>) and run: node sites-config.js | pulumi config set --secret pbx:sites`,
     );
   }
 }
@@ -96,6 +114,7 @@ function rollOut(s: InventorySite) {
       firstName: u.firstName,
       lastName: u.lastName,
       ...(u.email ? { email: u.email } : {}),
+      ...(u.loginRequired ? { loginRequired: true } : {}),
       voicemail: { enabled: true, ringsBeforeVoicemail: 4 },
     });
   }

@@ -168,6 +168,25 @@ describe("every route is guarded on the matched route", () => {
     expect((await caller(url, otherToken)("GET", encoded(`/api/v1/sites/acme/users/${userId}`))).status).toBe(403);
   });
 
+  test("faults and rate limits meet the encoded path as the plain one", async () => {
+    const plain = "/api/v1/sites/acme/users";
+    try {
+      app.pbx.faults.errorRate = 1;
+      reached.length = 0;
+      for (const p of [plain, encoded(plain)]) expect([p, [500, 503].includes((await caller(url, siteToken)("GET", p)).status)]).toEqual([p, true]);
+      expect(reached).toEqual([]);
+      delete app.pbx.faults.errorRate;
+      app.pbx.faults.rateLimit = { perSecond: 1 };
+      // Aligned to the start of a second so both requests share one window.
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+      expect((await caller(url, siteToken)("GET", plain)).status).toBe(200);
+      expect((await caller(url, siteToken)("GET", encoded(plain))).status).toBe(429);
+    } finally {
+      delete app.pbx.faults.errorRate;
+      delete app.pbx.faults.rateLimit;
+    }
+  });
+
   test("a route without an access rule cannot be registered", async () => {
     const fresh = createApp({ dataFile: ":memory:", adminToken: ADMIN });
     try {

@@ -65,7 +65,8 @@ export function installFaults(app: FastifyInstance, pbx: Pick<Pbx, "faults">): v
     if (f.latencyMs) await sleep(f.latencyMs);
     if (f.rateLimit) {
       // Keyed by a hash so the table holds no tokens.
-      const who = crypto.createHash("sha256").update(req.headers.authorization ?? `ip:${req.ip}`).digest("base64url");
+      // Per caller: its bearer token (API v1), its X-Auth-Token (Wazo), else its address.
+      const who = crypto.createHash("sha256").update(req.headers.authorization ?? (typeof req.headers["x-auth-token"] === "string" ? `wazo:${req.headers["x-auth-token"]}` : `ip:${req.ip}`)).digest("base64url");
       const retryAfter = limiter.hit(who, f.rateLimit.perSecond, Date.now());
       if (retryAfter > 0) {
         throw new ApiError("rate_limited", `rate limit of ${f.rateLimit.perSecond} requests per second exceeded`, { headers: { "retry-after": String(retryAfter) } });

@@ -195,10 +195,7 @@ export class WazoFunctionKeys implements KindDriver<"functionKey"> {
       case "blf":
       case "line": {
         if (!input.targetUserId) throw invalid("targetUserId", `a ${input.type} key needs a target user`);
-        const userId = await this.site.userIntId(input.targetUserId).catch((e: unknown) => {
-          if (e instanceof PbxNotFoundError) throw invalid("targetUserId", `user ${input.targetUserId} does not exist on this Wazo tenant`);
-          throw e;
-        });
+        const userId = await targetOnTenant(this.site.userIntId(input.targetUserId), "targetUserId", `user ${input.targetUserId}`);
         body = { destination: { type: "user", user_id: userId } };
         break;
       }
@@ -217,10 +214,7 @@ export class WazoFunctionKeys implements KindDriver<"functionKey"> {
         break;
       case "group": {
         if (!input.targetGroupId) throw invalid("targetGroupId", "a group key needs a target group");
-        const groupId = await this.site.groupIntId(input.targetGroupId).catch((e: unknown) => {
-          if (e instanceof PbxNotFoundError) throw invalid("targetGroupId", `group ${input.targetGroupId} does not exist on this Wazo tenant`);
-          throw e;
-        });
+        const groupId = await targetOnTenant(this.site.groupIntId(input.targetGroupId), "targetGroupId", `group ${input.targetGroupId}`);
         body = { destination: { type: "group", group_id: groupId } };
         break;
       }
@@ -237,4 +231,12 @@ export class WazoFunctionKeys implements KindDriver<"functionKey"> {
     body.blf = input.supervision ?? defaultSupervision(input.type);
     await this.http.request({ method: "PUT", path: `/users/${encodeURIComponent(input.userId)}/funckeys/${input.position}`, body, fields: KEY_FIELDS });
   }
+}
+
+/** A key's target looked up on the tenant: a target that is not there is a validation error naming the field. */
+function targetOnTenant<T>(lookup: Promise<T>, field: string, what: string): Promise<T> {
+  return lookup.catch((e: unknown) => {
+    if (e instanceof PbxNotFoundError) throw invalid(field, `${what} does not exist on this Wazo tenant`);
+    throw e;
+  });
 }
